@@ -1,0 +1,179 @@
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { failureDetails } from '../shared/errors';
+import { DEFAULT_POLICY, SmscxClient } from '../shared/transport';
+import { cancel } from './operations/cancel';
+import { otpIdField } from './operations/otpId';
+import { send, sendFields } from './operations/send';
+import { status } from './operations/status';
+import type { Operation, OperationContext } from './operations/types';
+import { verify, verifyFields } from './operations/verify';
+
+/**
+ * SMS.CX OTP: send a one-time PIN by SMS, check its status, verify what the person typed, cancel it.
+ *
+ * Programmatic rather than declarative, on purpose:
+ * - a paid POST /otp must never be re-sent after an ambiguous failure, while a 429 must wait for
+ *   X-Rate-Limit-Reset and GETs may retry: one retry policy in nodes/shared/transport.ts;
+ * - every New OTP rule (codes 2001–2020) is checked before any request, so bad input costs nothing;
+ * - a PIN that does not verify is an ordinary outcome, returned as data (`verified: false`).
+ */
+const OPERATIONS: Record<string, Operation> = { cancel, new: send, status, verify };
+
+export class SmscxOtp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'SMS.CX OTP',
+		name: 'smscxOtp',
+		icon: { light: 'file:../../icons/smscx.svg', dark: 'file:../../icons/smscx.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle:
+			'={{ {"cancel": "Cancel OTP", "new": "Send OTP", "status": "Get OTP status", "verify": "Verify OTP"}[$parameter["operation"]] }}',
+		description: 'Verify phone numbers with SMS.CX one-time passwords (OTP) sent by SMS',
+		defaults: { name: 'SMS.CX OTP' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'smscxApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Cancel',
+						value: 'cancel',
+						action: 'Cancel OTP',
+						description: 'Cancel a pending OTP so its PIN can no longer be verified',
+					},
+					{
+						name: 'Get Status',
+						value: 'status',
+						action: 'Get OTP status',
+						description: 'Get an OTP with its status (PENDING, VERIFIED, EXPIRED, CANCELLED, FAILED) and attempts',
+					},
+					{
+						name: 'Send',
+						value: 'new',
+						action: 'Send OTP',
+						description: 'Generate a PIN and send it by SMS to a phone number (a paid SMS)',
+					},
+					{
+						name: 'Verify',
+						value: 'verify',
+						action: 'Verify OTP',
+						description: 'Check the PIN the person typed; returns verified true or false',
+					},
+				],
+				default: 'new',
+			},
+			...sendFields,
+			otpIdField,
+			...verifyFields,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Fail When Not Verified',
+						name: 'failWhenNotVerified',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether a PIN that does not verify (wrong, expired, failed, cancelled, already verified) fails the item instead of returning verified: false',
+						displayOptions: { show: { '/operation': ['verify'] } },
+					},
+					{
+						displayName: 'Max Rate Limit Wait (Seconds)',
+						name: 'maxRateLimitWait',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description:
+							'Longest wait for the SMS.CX rate limit to reset before the item fails instead',
+					},
+					{
+						displayName: 'Rate Limit Retries',
+						name: 'rateLimitRetries',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 0 },
+						default: 5,
+						description:
+							'How many times a request refused by the rate limit (HTTP 429, never processed) waits for the reset and is sent again',
+					},
+					{
+						displayName: 'Retries on Temporary Failures',
+						name: 'transientRetries',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 0 },
+						default: 2,
+						description:
+							'How many times Get Status is retried after a server failure, timeout or dropped connection. Send, Verify and Cancel are only retried when the connection could not be opened, so an SMS is never sent twice.',
+					},
+					{
+						displayName: 'Timeout (Ms)',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						default: 30000,
+						description: 'How long to wait for each SMS.CX answer, in milliseconds',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const credentials = await this.getCredentials('smscxApi');
+		const baseUrl = String(credentials.baseUrl || 'https://api.sms.cx').replace(/\/+$/, '');
+		const returnData: INodeExecutionData[] = [];
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+				const client = new SmscxClient(this, baseUrl, {
+					timeoutMs: (options.timeout as number) ?? DEFAULT_POLICY.timeoutMs,
+					rateLimitRetries: (options.rateLimitRetries as number) ?? DEFAULT_POLICY.rateLimitRetries,
+					maxRateLimitWaitSeconds: (options.maxRateLimitWait as number) ?? DEFAULT_POLICY.maxRateLimitWaitSeconds,
+					transientRetries: (options.transientRetries as number) ?? DEFAULT_POLICY.transientRetries,
+				});
+				const context: OperationContext = { fn: this, client, credentials };
+				const run = OPERATIONS[operation];
+				if (!run) {
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+				}
+				const json = await run(context, itemIndex);
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				const nodeError =
+					error instanceof NodeOperationError || error instanceof NodeApiError
+						? error
+						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				if (this.continueOnFail()) {
+					returnData.push({
+						json: { error: nodeError.message, ...failureDetails(nodeError) },
+						error: nodeError,
+						pairedItem: { item: itemIndex },
+					});
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [returnData];
+	}
+}

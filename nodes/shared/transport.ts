@@ -1,0 +1,198 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+
+import { smscxApiError } from './errors';
+import type { SmscxFailure } from './errors';
+
+/**
+ * The one HTTP path to SMS.CX: authentication (by the credential), timeout, the retry policy and the
+ * mapping of every failure to an error that names what happened.
+ *
+ * Retry policy, because POST /otp sends a paid SMS and has no idempotency key:
+ * - a 429 was not processed: every call waits until X-Rate-Limit-Reset and tries again (bounded);
+ * - a connection that could not be opened (refused, unknown host) sent nothing: every call may retry;
+ * - a 5xx, a timeout, a dropped connection or an unreadable answer may have been processed: only
+ *   idempotent calls (GET) retry, with backoff. POST /otp, verify (counts an attempt) and cancel do not.
+ */
+export interface RequestPolicy {
+	timeoutMs: number;
+	rateLimitRetries: number;
+	maxRateLimitWaitSeconds: number;
+	transientRetries: number;
+}
+
+export const DEFAULT_POLICY: RequestPolicy = {
+	timeoutMs: 30000,
+	rateLimitRetries: 5,
+	maxRateLimitWaitSeconds: 60,
+	transientRetries: 2,
+};
+
+export interface SmscxCall {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	/** Safe to send again after an ambiguous failure (only GET) */
+	idempotent: boolean;
+}
+
+interface HttpAnswer {
+	kind: 'answer';
+	statusCode: number;
+	body: unknown;
+	headers: IDataObject;
+}
+
+interface NetworkFailure {
+	kind: 'network';
+	code: string;
+	message: string;
+}
+
+// Connection-phase failures: no byte of the request reached SMS.CX.
+const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+const BACKOFF_BASE_MS = 500;
+
+function header(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name.toLowerCase()];
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+function parseBody(body: unknown): IDataObject | undefined {
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as IDataObject;
+	if (typeof body === 'string') {
+		try {
+			const parsed = JSON.parse(body);
+			return parsed !== null && typeof parsed === 'object' ? (parsed as IDataObject) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+export class SmscxClient {
+	constructor(
+		private readonly fn: IExecuteFunctions,
+		private readonly baseUrl: string,
+		private readonly policy: RequestPolicy,
+	) {}
+
+	/** Sends one call with the retry policy above; resolves with the parsed 2xx body, else fails the item. */
+	async call(itemIndex: number, call: SmscxCall): Promise<IDataObject> {
+		const outcome = await this.attempt(call);
+		if (!outcome.ok) throw smscxApiError(this.fn.getNode(), outcome.failure, itemIndex);
+		return outcome.body;
+	}
+
+	/** Like call(), but hands back what SMS.CX refused as data, for operations where that is an answer. */
+	async attempt(call: SmscxCall): Promise<{ ok: true; body: IDataObject } | { ok: false; failure: SmscxFailure }> {
+		let rateLimitWaits = 0;
+		let transientRetries = 0;
+		for (;;) {
+			const outcome = await this.sendOnce(call);
+			const failure = this.judge(outcome, call);
+			if (!failure) return { ok: true, body: parseBody((outcome as HttpAnswer).body) as IDataObject };
+
+			if (failure.httpStatus === 429) {
+				const waitMs = failure.rateLimitReset ? failure.rateLimitReset * 1000 - Date.now() + 50 : 1000;
+				const withinBounds =
+					rateLimitWaits < this.policy.rateLimitRetries &&
+					waitMs <= this.policy.maxRateLimitWaitSeconds * 1000;
+				if (!withinBounds) return { ok: false, failure };
+				rateLimitWaits++;
+				await sleep(Math.max(0, waitMs));
+				continue;
+			}
+			const notSent = outcome.kind === 'network' && NOT_SENT_CODES.includes(outcome.code);
+			const retryable = notSent || (call.idempotent && this.isTransient(failure));
+			if (retryable && transientRetries < this.policy.transientRetries) {
+				await sleep(BACKOFF_BASE_MS * 2 ** transientRetries);
+				transientRetries++;
+				continue;
+			}
+			return { ok: false, failure };
+		}
+	}
+
+	private isTransient(failure: SmscxFailure): boolean {
+		return failure.httpStatus === undefined || failure.httpStatus >= 500 || failure.mayHaveBeenProcessed === true;
+	}
+
+	/** undefined when the answer is a usable success, else what went wrong */
+	private judge(outcome: HttpAnswer | NetworkFailure, call: SmscxCall): SmscxFailure | undefined {
+		if (outcome.kind === 'network') {
+			const notSent = NOT_SENT_CODES.includes(outcome.code);
+			return {
+				code: outcome.code,
+				message: notSent
+					? `Could not connect to SMS.CX at ${this.baseUrl} (${outcome.message})`
+					: `The connection to SMS.CX broke or timed out before an answer arrived (${outcome.message})`,
+				mayHaveBeenProcessed: !notSent && !call.idempotent,
+			};
+		}
+		const requestId = header(outcome.headers, 'x-request-id');
+		const body = parseBody(outcome.body);
+		const ok = outcome.statusCode >= 200 && outcome.statusCode < 300;
+		if (ok && body) return undefined;
+		if (!body) {
+			return {
+				httpStatus: outcome.statusCode,
+				requestId,
+				message: ok
+					? 'SMS.CX answered with a body that is not valid JSON'
+					: `SMS.CX answered HTTP ${outcome.statusCode} with a body that is not JSON (a proxy or gateway page)`,
+				mayHaveBeenProcessed: !call.idempotent,
+			};
+		}
+		const apiError = (body.error ?? {}) as IDataObject;
+		const reset = Number(header(outcome.headers, 'x-rate-limit-reset'));
+		return {
+			httpStatus: outcome.statusCode,
+			code: typeof apiError.code === 'number' ? apiError.code : undefined,
+			type: typeof apiError.type === 'string' ? apiError.type : undefined,
+			message: typeof apiError.message === 'string' ? apiError.message : `HTTP ${outcome.statusCode}`,
+			requestId,
+			rateLimitReset: outcome.statusCode === 429 && Number.isFinite(reset) && reset > 0 ? reset : undefined,
+			mayHaveBeenProcessed: outcome.statusCode >= 500 && !call.idempotent,
+		};
+	}
+
+	private async sendOnce(call: SmscxCall): Promise<HttpAnswer | NetworkFailure> {
+		const options: IHttpRequestOptions = {
+			method: call.method,
+			baseURL: this.baseUrl,
+			url: call.path,
+			json: true,
+			timeout: this.policy.timeoutMs,
+			returnFullResponse: true,
+			// Every status comes back as an answer, except 401: n8n refreshes expirable credentials on it.
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			headers: { Accept: 'application/json' },
+			...(call.body ? { body: call.body } : {}),
+		};
+		try {
+			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(
+				this.fn,
+				'smscxApi',
+				options,
+			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			return { kind: 'answer', statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} };
+		} catch (error) {
+			// n8n wraps the HTTP client's error; read only status, body and headers from it, never the
+			// request it carries (that holds the credential's headers).
+			const cause = (error as { cause?: unknown }).cause ?? error;
+			const { response, code, message } = cause as {
+				response?: { status: number; data: unknown; headers: IDataObject };
+				code?: string;
+				message?: string;
+			};
+			if (response && typeof response.status === 'number') {
+				return { kind: 'answer', statusCode: response.status, body: response.data, headers: response.headers ?? {} };
+			}
+			// Not a transport failure (e.g. no credential selected): n8n's own error, passed on as is.
+			if (!code) throw new NodeOperationError(this.fn.getNode(), error as Error);
+			return { kind: 'network', code, message: message ?? 'no answer' };
+		}
+	}
+}
