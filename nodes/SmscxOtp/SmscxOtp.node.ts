@@ -7,7 +7,6 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { failureDetails } from '../shared/errors';
 import { DEFAULT_POLICY, SmscxClient } from '../shared/transport';
 import { cancel } from './operations/cancel';
 import { otpIdField } from './operations/otpId';
@@ -165,7 +164,8 @@ export class SmscxOtp implements INodeType {
 						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				if (this.continueOnFail()) {
 					returnData.push({
-						json: { error: nodeError.message, ...failureDetails(nodeError) },
+						// n8n keeps only { error: message } as json for items that carry an error
+						json: { error: nodeError.message },
 						error: nodeError,
 						pairedItem: { item: itemIndex },
 					});

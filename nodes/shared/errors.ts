@@ -1,5 +1,5 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 
 import { NEW_OTP_RULES } from '../SmscxOtp/validation';
 
@@ -7,8 +7,10 @@ import { NEW_OTP_RULES } from '../SmscxOtp/validation';
 export interface SmscxFailure {
 	/** HTTP status, absent when no answer arrived */
 	httpStatus?: number;
-	/** SMS.CX error code (e.g. 2029) or a network error code (e.g. ECONNRESET) */
-	code?: number | string;
+	/** SMS.CX error code (e.g. 2029) */
+	code?: number;
+	/** Network error code when no answer arrived (e.g. ECONNRESET) */
+	networkCode?: string;
 	/** SMS.CX error type (e.g. invalid_pin) */
 	type?: string;
 	/** SMS.CX's own message, or what we observed */
@@ -16,7 +18,9 @@ export interface SmscxFailure {
 	requestId?: string;
 	/** Unix seconds when the rate limit resets (429 only) */
 	rateLimitReset?: number;
-	/** Set when the request may have been processed although no usable answer arrived */
+	/** A passing condition (5xx, timeout, dropped connection, unreadable answer): worth another try if safe */
+	transient?: boolean;
+	/** The request may have been processed although no usable answer arrived, and was not idempotent */
 	mayHaveBeenProcessed?: boolean;
 }
 
@@ -38,6 +42,9 @@ const CODE_HINTS: Record<number, string> = {
 };
 
 function hintFor(failure: SmscxFailure): string {
+	if (failure.mayHaveBeenProcessed) {
+		return 'SMS.CX may have processed this request (for Send: the SMS may have gone out and been charged), so it was not repeated automatically. Check with Get Status or in the SMS.CX dashboard (search by Track ID if you set one) before sending again.';
+	}
 	if (typeof failure.code === 'number' && NEW_OTP_RULES[failure.code]) {
 		const rule = NEW_OTP_RULES[failure.code];
 		return `Field "${rule.field}" ${rule.problem}. ${rule.fix}`;
@@ -49,9 +56,7 @@ function hintFor(failure: SmscxFailure): string {
 		const at = failure.rateLimitReset ? new Date(failure.rateLimitReset * 1000).toISOString() : 'soon';
 		return `The SMS.CX rate limit resets at ${at}. Raise "Rate Limit Retries" or "Max Rate Limit Wait" in the node options, or spread the items over time.`;
 	}
-	if (failure.mayHaveBeenProcessed) {
-		return 'SMS.CX may have processed this request (for Send: the SMS may have gone out and been charged), so it was not repeated automatically. Check with Get Status or in the SMS.CX dashboard (search by Track ID if you set one) before sending again.';
-	}
+	if (failure.networkCode) return 'Check the Base URL in the SMS.CX API credential and the network between n8n and SMS.CX.';
 	if (failure.httpStatus !== undefined && failure.httpStatus >= 500) return TYPE_HINTS.server_error;
 	return 'Check the node parameters and the SMS.CX API credential.';
 }
@@ -64,25 +69,17 @@ export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: num
 		message: failure.message,
 		...(failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {}),
 		...(failure.code !== undefined ? { code: failure.code } : {}),
+		...(failure.networkCode ? { networkCode: failure.networkCode } : {}),
 		...(failure.type ? { type: failure.type } : {}),
 		...(failure.requestId ? { requestId: failure.requestId } : {}),
 		...(failure.rateLimitReset ? { rateLimitReset: failure.rateLimitReset } : {}),
 	};
 	const requestIdNote = failure.requestId ? ` SMS.CX request ID: ${failure.requestId}.` : '';
+	const networkNote = failure.networkCode ? ` Network code: ${failure.networkCode}.` : '';
 	return new NodeApiError(node, response, {
 		message: `SMS.CX: ${failure.message} (${where}${codePart})`,
-		description: `${hintFor(failure)}${requestIdNote}`,
+		description: `${hintFor(failure)}${requestIdNote}${networkNote}`,
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
 	});
-}
-
-/** The SMS.CX details carried by an error this package created, for verify-as-data and error items. */
-export function failureDetails(error: unknown): IDataObject {
-	const response = (error as { errorResponse?: unknown }).errorResponse;
-	if (!response || typeof response !== 'object') return {};
-	const { code, type, httpStatus, requestId } = response as IDataObject;
-	return Object.fromEntries(
-		Object.entries({ code, type, httpStatus, requestId }).filter(([, value]) => value !== undefined),
-	);
 }

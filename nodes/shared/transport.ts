@@ -46,12 +46,21 @@ interface HttpAnswer {
 interface NetworkFailure {
 	kind: 'network';
 	code: string;
-	message: string;
 }
 
 // Connection-phase failures: no byte of the request reached SMS.CX.
 const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 const BACKOFF_BASE_MS = 500;
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ECONNRESET: 'the connection was closed before an answer arrived',
+	ECONNABORTED: 'no answer within the timeout',
+	ETIMEDOUT: 'no answer within the timeout',
+};
 
 function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name.toLowerCase()];
@@ -105,7 +114,7 @@ export class SmscxClient {
 				continue;
 			}
 			const notSent = outcome.kind === 'network' && NOT_SENT_CODES.includes(outcome.code);
-			const retryable = notSent || (call.idempotent && this.isTransient(failure));
+			const retryable = notSent || (call.idempotent && failure.transient === true);
 			if (retryable && transientRetries < this.policy.transientRetries) {
 				await sleep(BACKOFF_BASE_MS * 2 ** transientRetries);
 				transientRetries++;
@@ -115,19 +124,18 @@ export class SmscxClient {
 		}
 	}
 
-	private isTransient(failure: SmscxFailure): boolean {
-		return failure.httpStatus === undefined || failure.httpStatus >= 500 || failure.mayHaveBeenProcessed === true;
-	}
-
 	/** undefined when the answer is a usable success, else what went wrong */
 	private judge(outcome: HttpAnswer | NetworkFailure, call: SmscxCall): SmscxFailure | undefined {
 		if (outcome.kind === 'network') {
 			const notSent = NOT_SENT_CODES.includes(outcome.code);
+			// Plain words, not the raw code: n8n swaps messages that contain one for a generic text.
+			const what = NETWORK_WORDS[outcome.code] ?? 'the connection failed';
 			return {
-				code: outcome.code,
+				networkCode: outcome.code,
 				message: notSent
-					? `Could not connect to SMS.CX at ${this.baseUrl} (${outcome.message})`
-					: `The connection to SMS.CX broke or timed out before an answer arrived (${outcome.message})`,
+					? `Could not connect to SMS.CX at ${this.baseUrl}: ${what}`
+					: `No answer from SMS.CX: ${what}`,
+				transient: true,
 				mayHaveBeenProcessed: !notSent && !call.idempotent,
 			};
 		}
@@ -142,6 +150,7 @@ export class SmscxClient {
 				message: ok
 					? 'SMS.CX answered with a body that is not valid JSON'
 					: `SMS.CX answered HTTP ${outcome.statusCode} with a body that is not JSON (a proxy or gateway page)`,
+				transient: true,
 				mayHaveBeenProcessed: !call.idempotent,
 			};
 		}
@@ -154,6 +163,7 @@ export class SmscxClient {
 			message: typeof apiError.message === 'string' ? apiError.message : `HTTP ${outcome.statusCode}`,
 			requestId,
 			rateLimitReset: outcome.statusCode === 429 && Number.isFinite(reset) && reset > 0 ? reset : undefined,
+			transient: outcome.statusCode >= 500,
 			mayHaveBeenProcessed: outcome.statusCode >= 500 && !call.idempotent,
 		};
 	}
@@ -182,17 +192,16 @@ export class SmscxClient {
 			// n8n wraps the HTTP client's error; read only status, body and headers from it, never the
 			// request it carries (that holds the credential's headers).
 			const cause = (error as { cause?: unknown }).cause ?? error;
-			const { response, code, message } = cause as {
+			const { response, code } = cause as {
 				response?: { status: number; data: unknown; headers: IDataObject };
 				code?: string;
-				message?: string;
 			};
 			if (response && typeof response.status === 'number') {
 				return { kind: 'answer', statusCode: response.status, body: response.data, headers: response.headers ?? {} };
 			}
 			// Not a transport failure (e.g. no credential selected): n8n's own error, passed on as is.
 			if (!code) throw new NodeOperationError(this.fn.getNode(), error as Error);
-			return { kind: 'network', code, message: message ?? 'no answer' };
+			return { kind: 'network', code };
 		}
 	}
 }

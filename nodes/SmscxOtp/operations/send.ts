@@ -159,7 +159,9 @@ function buildBody(ctx: OperationContext, itemIndex: number): IDataObject {
 	const { fn, credentials } = ctx;
 	const fields = fn.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const { appendWebhookSecret, localizedTemplates, ...wireFields } = fields;
-	const body: IDataObject = { phoneNumber: String(fn.getNodeParameter('phoneNumber', itemIndex, '')).trim() };
+	const body: IDataObject = {
+		phoneNumber: String(fn.getNodeParameter('phoneNumber', itemIndex, '') ?? '').trim(),
+	};
 
 	for (const [key, value] of Object.entries(wireFields)) {
 		const numeric = INTEGER_FIELDS.includes(key) && typeof value === 'string' && /^\s*\d+\s*$/.test(value);

@@ -1,0 +1,162 @@
+// What users see when things go wrong: continue-on-fail and the error output (paired, nothing lost or
+// doubled), waiting out the rate limit, and which failures are retried (never a paid POST that may have
+// been processed).
+const { startSandbox, expectNoSecrets, sendParams } = require('./helpers');
+
+let sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(() => sandbox.sx.close());
+beforeEach(() => sandbox.sx.reset());
+
+const postsToOtp = () => sandbox.sx.requests({ method: 'POST', path: '/otp' });
+const fastRetries = { timeout: 1000 };
+
+describe('continue on fail and the error output', () => {
+	const phones = [{ phone: '+33612246400' }, { phone: 'not a number' }, { phone: '+4915123456789' }, { phone: '' }];
+	const params = sendParams('={{ $json.phone }}');
+
+	test('"Continue (using error output)" routes each failed item to the error output, paired', async () => {
+		const result = await sandbox.run(params, { items: phones, onError: 'continueErrorOutput' });
+		expect(result.status).toBe('success');
+		expect(result.success.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(result.success.map((item) => item.json.phoneNumber)).toEqual(['+33612246400', '+4915123456789']);
+		expect(result.errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
+		expect(result.errors[0].json.error).toMatch(/Phone Number \(phoneNumber\) is not a valid phone number.*2020/);
+		expect(result.errors[1].json.error).toMatch(/\(phoneNumber\) is missing.*2001/);
+		expect(postsToOtp()).toHaveLength(2);
+	});
+
+	test('"Continue" keeps failed items in place on the one output, the SMS.CX code in the message', async () => {
+		sandbox.sx.injectFault({ method: 'GET', kind: 'status', status: 500, times: Infinity });
+		const otpIds = ['a17fb13d-f4ac-4d93-9439-ef41ab8de390', 'b17fb13d-f4ac-4d93-9439-ef41ab8de390'];
+		const result = await sandbox.run(
+			{ operation: 'status', otpId: '={{ $json.id }}', options: { transientRetries: 0 } },
+			{ items: otpIds.map((id) => ({ id })), onError: 'continueRegularOutput' },
+		);
+		expect(result.status).toBe('success');
+		expect(result.success).toHaveLength(2);
+		expect(result.success.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.success[0].json).toEqual({ error: expect.stringMatching(/HTTP 500, code 1500/) });
+		expect(result.success[0].error.description).toMatch(/could not handle the request right now/);
+	});
+
+	test('without continue on fail the first failed item stops the workflow with its item index', async () => {
+		const result = await sandbox.run(params, { items: phones });
+		expect(result.status).toBe('error');
+		expect(result.error.context.itemIndex).toBe(1);
+		expect(postsToOtp()).toHaveLength(1);
+	});
+});
+
+describe('rate limit', () => {
+	test('a 429 waits until X-Rate-Limit-Reset, then sends once (any operation)', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'rateLimit', resetInSeconds: 1 });
+		const result = await sandbox.run(sendParams());
+		expect(result.status).toBe('success');
+		const log = postsToOtp();
+		expect(log.map((r) => r.status)).toEqual([429, 201]);
+		// the second try came after the reset the 429 named: a later wall-clock second
+		expect(Math.floor(log[1].at / 1000)).toBeGreaterThan(Math.floor(log[0].at / 1000));
+		expect(sandbox.sx.messages).toHaveLength(1);
+	});
+
+	test('gives up after "Rate Limit Retries" with the reset time in the message', async () => {
+		sandbox.sx.injectFault({ method: 'GET', kind: 'rateLimit', resetInSeconds: 1, times: Infinity });
+		const result = await sandbox.run({
+			operation: 'status',
+			otpId: 'a17fb13d-f4ac-4d93-9439-ef41ab8de390',
+			options: { rateLimitRetries: 1 },
+		});
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/HTTP 429/);
+		expect(result.error.description).toMatch(/rate limit resets at \d{4}-\d\d-\d\dT/);
+		expect(sandbox.sx.requests({ method: 'GET' })).toHaveLength(2);
+	});
+
+	test('does not wait longer than "Max Rate Limit Wait"', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'rateLimit', resetInSeconds: 30 });
+		const result = await sandbox.run(sendParams('+33612246400', {}, { maxRateLimitWait: 5 }));
+		expect(result.status).toBe('error');
+		expect(postsToOtp()).toHaveLength(1);
+	});
+});
+
+describe('money: a Send that may have been processed is never sent again', () => {
+	test.each([
+		['closeAfterProcessing', {}],
+		['status', { status: 500 }],
+		['status', { status: 503 }],
+		['html', { status: 502 }],
+		['malformedJson', {}],
+		['hang', {}],
+	])('%s %j on POST /otp: one request, a failed item that says it may have been sent', async (kind, extra) => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind, ...extra });
+		const result = await sandbox.run(sendParams('+33612246400', {}, fastRetries));
+		expect(result.status).toBe('error');
+		expect(result.error.description).toMatch(/may have processed this request.*not repeated/s);
+		expect(postsToOtp()).toHaveLength(1);
+		expectNoSecrets(result);
+	});
+
+	test('a connection closed before processing is not retried either (SMS.CX cannot prove it)', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'closeBeforeProcessing' });
+		const result = await sandbox.run(sendParams());
+		expect(result.status).toBe('error');
+		expect(postsToOtp()).toHaveLength(1);
+		expect(sandbox.sx.messages).toHaveLength(0);
+	});
+
+	test('a refused connection sent nothing, so Send tries again and fails with a clear message', async () => {
+		const result = await sandbox.run(sendParams(), {
+			credentials: { ...sandbox.credentials.apiKey, baseUrl: 'http://127.0.0.1:9' },
+		});
+		expect(result.status).toBe('error');
+		expect(result.error.message).toBe(
+			'SMS.CX: Could not connect to SMS.CX at http://127.0.0.1:9: the connection was refused (no answer)',
+		);
+		expect(result.error.description).toMatch(/Check the Base URL.*Network code: ECONNREFUSED/);
+	});
+});
+
+describe('Get Status retries what is safe to retry', () => {
+	async function pendingOtp() {
+		const result = await sandbox.run(sendParams());
+		return result.success[0].json.otpId;
+	}
+
+	test.each([
+		['status', { status: 500 }],
+		['status', { status: 502 }],
+		['html', { status: 503 }],
+		['malformedJson', {}],
+		['closeBeforeProcessing', {}],
+		['closeAfterProcessing', {}],
+		['hang', {}],
+	])('%s %j: retried with backoff, then answers', async (kind, extra) => {
+		const otpId = await pendingOtp();
+		sandbox.sx.injectFault({ method: 'GET', kind, ...extra });
+		const result = await sandbox.run({ operation: 'status', otpId, options: fastRetries });
+		expect(result.status).toBe('success');
+		expect(result.success[0].json.otpId).toBe(otpId);
+		expect(sandbox.sx.requests({ method: 'GET', path: `/otp/${otpId}` })).toHaveLength(2);
+	});
+
+	test('gives up after "Retries on Temporary Failures"', async () => {
+		const otpId = await pendingOtp();
+		sandbox.sx.injectFault({ method: 'GET', kind: 'status', status: 503, times: Infinity });
+		const result = await sandbox.run({ operation: 'status', otpId, options: { transientRetries: 1 } });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/HTTP 503/);
+		expect(sandbox.sx.requests({ method: 'GET', path: `/otp/${otpId}` })).toHaveLength(2);
+	});
+
+	test('Verify is not retried after a 5xx: the attempt may have been counted', async () => {
+		const otpId = await pendingOtp();
+		sandbox.sx.injectFault({ method: 'POST', path: `/otp/${otpId}`, kind: 'status', status: 500 });
+		const result = await sandbox.run({ operation: 'verify', otpId, pin: sandbox.sx.pinOf(otpId) });
+		expect(result.status).toBe('error');
+		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(1);
+	});
+});

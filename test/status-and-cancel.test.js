@@ -1,0 +1,105 @@
+// Get Status and Cancel through n8n's engine: both auth types, the cancel rules, malformed IDs.
+const { startSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
+
+let sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(() => sandbox.sx.close());
+beforeEach(() => sandbox.sx.reset());
+
+async function newOtp(fields = {}) {
+	const result = await sandbox.run(sendParams('+33612246400', fields));
+	return result.success[0].json.otpId;
+}
+
+describe('Get Status', () => {
+	test.each(['apiKey', 'accessToken'])('returns the OTP object (%s)', async (auth) => {
+		const otpId = await newOtp({ trackId: 'bf325375-e030-4ccb-a009-17317c574773' });
+		await sandbox.run({ operation: 'verify', otpId, pin: 'wrong' });
+		const result = await sandbox.run({ operation: 'status', otpId }, { auth });
+		expect(result.status).toBe('success');
+		expect(result.success[0].json).toMatchObject({
+			otpId,
+			status: 'PENDING',
+			attempts: 1,
+			trackId: 'bf325375-e030-4ccb-a009-17317c574773',
+		});
+		expect(sandbox.sx.requests({ method: 'GET', path: `/otp/${otpId}` })[0].auth).toBe(
+			auth === 'apiKey' ? 'apiKey' : 'bearer',
+		);
+		expectNoSecrets(result);
+	});
+
+	test('masks the webhook token in the echoed callback URL', async () => {
+		const otpId = await newOtp({ otpCallbackUrl: 'https://example.com/hook', appendWebhookSecret: true });
+		const result = await sandbox.run({ operation: 'status', otpId });
+		expect(result.success[0].json.otpCallbackUrl).toBe('https://example.com/hook?token=***');
+		expectNoSecrets(result);
+	});
+
+	test.each(['={{ "" }}', 'not-an-id', 'A17FB13D-F4AC-4D93-9439-EF41AB8DE390'])(
+		'refuses the malformed OTP ID %j without a request',
+		async (otpId) => {
+			const result = await sandbox.run({ operation: 'status', otpId });
+			expect(result.status).toBe('error');
+			expect(result.error.message).toMatch(/OTP ID \(otpId\)/);
+			expect(sandbox.sx.requests()).toHaveLength(0);
+		},
+	);
+});
+
+describe('Cancel', () => {
+	test.each(['apiKey', 'accessToken'])('cancels a pending OTP (%s)', async (auth) => {
+		const otpId = await newOtp();
+		const result = await sandbox.run({ operation: 'cancel', otpId }, { auth });
+		expect(result.success[0].json).toEqual({ cancelled: true, otpId });
+		expect(sandbox.sx.otp(otpId).status).toBe('CANCELLED');
+	});
+
+	test('an already cancelled OTP fails with 2030 and says so', async () => {
+		const otpId = await newOtp();
+		await sandbox.run({ operation: 'cancel', otpId });
+		const result = await sandbox.run({ operation: 'cancel', otpId });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/HTTP 403, code 2030/);
+		expect(result.error.description).toMatch(/already cancelled/);
+	});
+
+	test('a verified OTP cannot be cancelled (2031)', async () => {
+		const otpId = await newOtp();
+		await sandbox.run({ operation: 'verify', otpId, pin: sandbox.sx.pinOf(otpId) });
+		const result = await sandbox.run({ operation: 'cancel', otpId });
+		expect(result.error.message).toMatch(/code 2031/);
+		expect(result.error.description).toMatch(/Only a pending OTP/);
+	});
+
+	test('an unknown OTP cannot be cancelled (2021)', async () => {
+		const result = await sandbox.run({ operation: 'cancel', otpId: 'a17fb13d-f4ac-4d93-9439-ef41ab8de390' });
+		expect(result.error.message).toMatch(/HTTP 404, code 2021/);
+	});
+});
+
+describe('Credential', () => {
+	const { testCredential } = require('./engine/harness');
+
+	test.each(['apiKey', 'accessToken'])('the credential test passes with a valid %s', async (auth) => {
+		expect(await testCredential(sandbox.credentials[auth])).toEqual({ status: 'OK' });
+		expect(sandbox.sx.requests({ method: 'GET', path: '/account/balance' })).toHaveLength(1);
+	});
+
+	test('the credential test fails with a wrong key', async () => {
+		const result = await testCredential({ ...sandbox.credentials.apiKey, apiKey: 'wrong-key' });
+		expect(result).toEqual({ status: 'Error', httpStatus: 401 });
+	});
+
+	test('a wrong key fails the item with a hint about the credential, and no secret', async () => {
+		const result = await sandbox.run(
+			{ operation: 'status', otpId: 'a17fb13d-f4ac-4d93-9439-ef41ab8de390' },
+			{ credentials: { ...sandbox.credentials.apiKey, apiKey: `${SECRETS.apiKey}-revoked` } },
+		);
+		expect(result.error.message).toMatch(/HTTP 401/);
+		expect(result.error.description).toMatch(/Check the SMS.CX API credential/);
+		expectNoSecrets(result);
+	});
+});

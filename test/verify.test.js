@@ -1,0 +1,113 @@
+// Verify: every outcome SMS.CX can give for a PIN, as data (verified true/false) or as a failed item.
+const { startSandbox, expectNoSecrets, sendParams } = require('./helpers');
+
+let sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(() => sandbox.sx.close());
+beforeEach(() => sandbox.sx.reset());
+
+async function newOtp(fields = {}) {
+	const result = await sandbox.run(sendParams('+33612246400', fields));
+	expect(result.status).toBe('success');
+	return result.success[0].json.otpId;
+}
+
+const verifyParams = (otpId, pin, options = {}) => ({ operation: 'verify', otpId, pin, options });
+
+describe('Verify', () => {
+	test.each(['apiKey', 'accessToken'])('a right PIN verifies (%s)', async (auth) => {
+		const otpId = await newOtp({ pinType: 'letters', pinLength: 8 });
+		const pin = sandbox.sx.pinOf(otpId);
+		const result = await sandbox.run(verifyParams(otpId, ` ${pin} `), { auth });
+		expect(result.status).toBe('success');
+		expect(result.success[0].json).toEqual({ verified: true, otpId, status: 'VERIFIED' });
+		expect(sandbox.sx.otp(otpId).status).toBe('VERIFIED');
+		expectNoSecrets(result, [pin]);
+	});
+
+	test('the PIN can come from the input item by expression', async () => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(
+			{ operation: 'verify', otpId: '={{ $json.otpId }}', pin: '={{ $json.code }}' },
+			{ items: [{ otpId, code: sandbox.sx.pinOf(otpId) }] },
+		);
+		expect(result.success[0].json.verified).toBe(true);
+	});
+
+	test('a wrong PIN is verified: false with code 2029, and counts an attempt', async () => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(verifyParams(otpId, '0000x'));
+		expect(result.status).toBe('success');
+		expect(result.success[0].json).toEqual({
+			verified: false,
+			otpId,
+			code: 2029,
+			type: 'invalid_pin',
+			message: expect.any(String),
+		});
+		expect(sandbox.sx.otp(otpId).attempts).toBe(1);
+		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(1);
+	});
+
+	test('the last allowed wrong PIN fails the OTP (2027), later tries say failed (2026)', async () => {
+		const otpId = await newOtp({ maxAttempts: 2 });
+		const first = await sandbox.run(verifyParams(otpId, 'nope'));
+		const second = await sandbox.run(verifyParams(otpId, 'nope'));
+		const third = await sandbox.run(verifyParams(otpId, sandbox.sx.pinOf(otpId)));
+		expect(first.success[0].json.code).toBe(2029);
+		expect(second.success[0].json).toMatchObject({ verified: false, code: 2027, type: 'otp_failed' });
+		expect(third.success[0].json).toMatchObject({ verified: false, code: 2026, type: 'otp_failed' });
+		expect(sandbox.sx.otp(otpId).status).toBe('FAILED');
+	});
+
+	test('an expired PIN is 2028, then the OTP is expired (2025)', async () => {
+		const otpId = await newOtp({ ttl: 60 });
+		sandbox.sx.advanceClock(61);
+		const expired = await sandbox.run(verifyParams(otpId, sandbox.sx.pinOf(otpId)));
+		expect(expired.success[0].json).toMatchObject({ verified: false, code: 2025, type: 'otp_expired' });
+	});
+
+	test('a PIN checked after the TTL passed, before anything noticed, is 2028', async () => {
+		const otpId = await newOtp({ ttl: 60 });
+		sandbox.sx.advanceClock(61, { expire: false });
+		const result = await sandbox.run(verifyParams(otpId, sandbox.sx.pinOf(otpId)));
+		expect(result.success[0].json).toMatchObject({ verified: false, code: 2028, type: 'otp_expired' });
+	});
+
+	test('an already verified OTP is 2023, a cancelled one 2024', async () => {
+		const verifiedId = await newOtp();
+		await sandbox.run(verifyParams(verifiedId, sandbox.sx.pinOf(verifiedId)));
+		const again = await sandbox.run(verifyParams(verifiedId, sandbox.sx.pinOf(verifiedId)));
+		expect(again.success[0].json).toMatchObject({ verified: false, code: 2023, type: 'otp_verified' });
+
+		const cancelledId = await newOtp();
+		await sandbox.run({ operation: 'cancel', otpId: cancelledId });
+		const cancelled = await sandbox.run(verifyParams(cancelledId, sandbox.sx.pinOf(cancelledId)));
+		expect(cancelled.success[0].json).toMatchObject({ verified: false, code: 2024, type: 'otp_cancelled' });
+	});
+
+	test('"Fail When Not Verified" turns a wrong PIN into a failed item', async () => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(verifyParams(otpId, '9999x', { failWhenNotVerified: true }));
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/code 2029/);
+		expect(result.error.description).toMatch(/request ID/);
+	});
+
+	test('an empty PIN is refused before sending (2022)', async () => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(verifyParams(otpId, '   '));
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/PIN \(pin\) is empty.*2022/);
+		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(0);
+	});
+
+	test('an unknown OTP ID is a failed item with a hint (2021)', async () => {
+		const result = await sandbox.run(verifyParams('a17fb13d-f4ac-4d93-9439-ef41ab8de390', '1234'));
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/HTTP 404, code 2021/);
+		expect(result.error.description).toMatch(/No OTP with this ID/);
+	});
+});
