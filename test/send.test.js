@@ -69,6 +69,8 @@ describe('Send', () => {
 		['+33 6 12 24 64 00', {}],
 		['+1 (415) 555-0132', {}],
 		['+4915123456789', { countryIso: 'GB' }],
+		['+4915123456789', { countryIso: 'UK' }],
+		['+4915123456789', { countryIso: '' }],
 		['0612246400', { countryIso: 'FR' }],
 		['020 7946 0958', { countryIso: 'GB' }],
 	])('accepts the phone number %s %j', async (phoneNumber, fields) => {

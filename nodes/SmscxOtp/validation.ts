@@ -115,7 +115,8 @@ function checkPhone(body: IDataObject): RuleViolation | undefined {
 }
 
 function checkCountry(body: IDataObject): RuleViolation | undefined {
-	if (!isGiven(body, 'countryIso')) return undefined;
+	// SMS.CX ignores the country of an E.164 number, so a wrong one there must not block the send.
+	if (!isGiven(body, 'countryIso') || String(body.phoneNumber).trim().startsWith('+')) return undefined;
 	const country = String(body.countryIso);
 	if (country.trim() === '') return violation(2002);
 	if (!COUNTRY_CODES.has(country)) return violation(2003, country);
