@@ -7,12 +7,16 @@ const SECRETS = {
 	apiKey: 'key-7f3a9c2e-do-not-leak',
 	accessToken: 'token-41be8d07-do-not-leak',
 	webhookSecret: 'whsec-5c1d2e9f-do-not-leak',
+	applicationSecret: 'appsecret-93ac10e4-do-not-leak',
 };
 
 async function startSandbox(options = {}) {
 	const sx = await startStandIn({
 		apiKeys: [SECRETS.apiKey],
 		accessTokens: [SECRETS.accessToken],
+		oauthClients: [
+			{ applicationId: 'app-n8n', applicationSecret: SECRETS.applicationSecret, scopes: null, tokenLifetimeSeconds: 3600 },
+		],
 		...options,
 	});
 	const credentials = {
@@ -20,6 +24,15 @@ async function startSandbox(options = {}) {
 		accessToken: {
 			authType: 'accessToken',
 			accessToken: SECRETS.accessToken,
+			baseUrl: sx.url,
+			webhookSecret: SECRETS.webhookSecret,
+		},
+		oAuth2ClientCredentials: {
+			authType: 'oAuth2ClientCredentials',
+			applicationId: 'app-n8n',
+			applicationSecret: SECRETS.applicationSecret,
+			scope: '',
+			oauthAccessToken: '',
 			baseUrl: sx.url,
 			webhookSecret: SECRETS.webhookSecret,
 		},

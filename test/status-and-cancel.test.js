@@ -90,7 +90,7 @@ describe('Credential', () => {
 
 	test('the credential test fails with a wrong key', async () => {
 		const result = await testCredential({ ...sandbox.credentials.apiKey, apiKey: 'wrong-key' });
-		expect(result).toEqual({ status: 'Error', httpStatus: 401 });
+		expect(result).toMatchObject({ status: 'Error', httpStatus: 401 });
 	});
 
 	test('a wrong key fails the item with a hint about the credential, and no secret', async () => {

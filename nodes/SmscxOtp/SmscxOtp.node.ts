@@ -137,14 +137,13 @@ export class SmscxOtp implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const credentials = await this.getCredentials('smscxApi');
-		const baseUrl = String(credentials.baseUrl || 'https://api.sms.cx').replace(/\/+$/, '');
 		const returnData: INodeExecutionData[] = [];
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-				const client = new SmscxClient(this, baseUrl, {
+				const client = new SmscxClient(this, credentials, {
 					timeoutMs: (options.timeout as number) ?? DEFAULT_POLICY.timeoutMs,
 					rateLimitRetries: (options.rateLimitRetries as number) ?? DEFAULT_POLICY.rateLimitRetries,
 					maxRateLimitWaitSeconds: (options.maxRateLimitWait as number) ?? DEFAULT_POLICY.maxRateLimitWaitSeconds,

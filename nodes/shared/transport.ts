@@ -1,5 +1,11 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { smscxApiError } from './errors';
 import type { SmscxFailure } from './errors';
@@ -12,7 +18,8 @@ import type { SmscxFailure } from './errors';
  * - a 429 was not processed: every call waits until X-Rate-Limit-Reset and tries again (bounded);
  * - a connection that could not be opened (refused, unknown host) sent nothing: every call may retry;
  * - a 5xx, a timeout, a dropped connection or an unreadable answer may have been processed: only
- *   idempotent calls (GET) retry, with backoff. POST /otp, verify (counts an attempt) and cancel do not.
+ *   idempotent calls (GET) retry, with backoff. POST /otp, verify (counts an attempt) and cancel do not;
+ * - a 401 with an OAuth2 token was not processed: the token is renewed and the call sent once more.
  */
 export interface RequestPolicy {
 	timeoutMs: number;
@@ -51,6 +58,8 @@ interface NetworkFailure {
 // Connection-phase failures: no byte of the request reached SMS.CX.
 const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 const BACKOFF_BASE_MS = 500;
+// Renew an OAuth2 token this long before SMS.CX would expire it, so no call meets an expired one.
+const TOKEN_RENEWAL_MARGIN_MS = 30000;
 const NETWORK_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	ENOTFOUND: 'the host name was not found',
@@ -81,11 +90,22 @@ function parseBody(body: unknown): IDataObject | undefined {
 }
 
 export class SmscxClient {
+	private readonly baseUrl: string;
+
+	private readonly usesOAuth: boolean;
+
+	/**
+	 * @param credentials the decrypted smscxApi credential, shared by every call of an execution: it is
+	 *   handed to n8n with each request, so a token n8n renews (and saves) is reused by the next call.
+	 */
 	constructor(
 		private readonly fn: IExecuteFunctions,
-		private readonly baseUrl: string,
+		private readonly credentials: ICredentialDataDecryptedObject,
 		private readonly policy: RequestPolicy,
-	) {}
+	) {
+		this.baseUrl = String(credentials.baseUrl || 'https://api.sms.cx').replace(/\/+$/, '');
+		this.usesOAuth = credentials.authType === 'oAuth2ClientCredentials';
+	}
 
 	/** Sends one call with the retry policy above; resolves with the parsed 2xx body, else fails the item. */
 	async call(itemIndex: number, call: SmscxCall): Promise<IDataObject> {
@@ -98,11 +118,18 @@ export class SmscxClient {
 	async attempt(call: SmscxCall): Promise<{ ok: true; body: IDataObject } | { ok: false; failure: SmscxFailure }> {
 		let rateLimitWaits = 0;
 		let transientRetries = 0;
+		let tokenRenewed = false;
 		for (;;) {
+			if (this.usesOAuth && this.tokenExpiresSoon()) this.forgetToken();
 			const outcome = await this.sendOnce(call);
 			const failure = this.judge(outcome, call);
 			if (!failure) return { ok: true, body: parseBody((outcome as HttpAnswer).body) as IDataObject };
 
+			if (failure.httpStatus === 401 && this.usesOAuth && !tokenRenewed) {
+				tokenRenewed = true;
+				this.forgetToken();
+				continue;
+			}
 			if (failure.httpStatus === 429) {
 				const waitMs = failure.rateLimitReset ? failure.rateLimitReset * 1000 - Date.now() + 50 : 1000;
 				const withinBounds =
@@ -122,6 +149,16 @@ export class SmscxClient {
 			}
 			return { ok: false, failure };
 		}
+	}
+
+	private tokenExpiresSoon(): boolean {
+		const expiresAt = Number(this.credentials.oauthExpiresAt ?? 0);
+		return !this.credentials.oauthAccessToken || expiresAt - Date.now() < TOKEN_RENEWAL_MARGIN_MS;
+	}
+
+	/** An empty expirable field makes n8n call the credential's preAuthentication() before sending. */
+	private forgetToken(): void {
+		this.credentials.oauthAccessToken = '';
 	}
 
 	/** undefined when the answer is a usable success, else what went wrong */
@@ -176,17 +213,16 @@ export class SmscxClient {
 			json: true,
 			timeout: this.policy.timeoutMs,
 			returnFullResponse: true,
-			// Every status comes back as an answer, except 401: n8n refreshes expirable credentials on it.
-			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			// Every status comes back as an answer; the policy above decides (a 401 included, so token
+			// renewal works the same on every n8n version).
+			ignoreHttpStatusErrors: true,
 			headers: { Accept: 'application/json' },
 			...(call.body ? { body: call.body } : {}),
 		};
 		try {
-			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(
-				this.fn,
-				'smscxApi',
-				options,
-			)) as { statusCode: number; body: unknown; headers: IDataObject };
+			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'smscxApi', options, {
+				credentialsDecrypted: { id: 'smscxApi', name: 'SMS.CX API', type: 'smscxApi', data: this.credentials },
+			})) as { statusCode: number; body: unknown; headers: IDataObject };
 			return { kind: 'answer', statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} };
 		} catch (error) {
 			// n8n wraps the HTTP client's error; read only status, body and headers from it, never the

@@ -64,9 +64,7 @@ function makeCredentialsHelper(store, events) {
 				(p) => p.type === 'hidden' && p.typeOptions && p.typeOptions.expirable === true,
 			);
 			if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
-			if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !expired) {
-				return undefined;
-			}
+			if (credentials[expirable.name] !== '' && !expired) return undefined;
 			const output = await credentialType.preAuthentication.call(helpers, credentials);
 			if (output[expirable.name] === undefined) return undefined;
 			Object.assign(store[type], output);
@@ -195,12 +193,15 @@ async function testCredential(credentials) {
 		method: request.method || 'GET',
 		json: true,
 	};
-	const authenticated = await credentialType.authenticate(credentials, options);
+	const httpRequest = (requestOptions) => Container.get(OutboundHttp).requests().request(requestOptions);
 	try {
-		await Container.get(OutboundHttp).requests().request(authenticated);
+		// n8n runs preAuthentication for every credential test of a type with an expirable field
+		const fetched = await credentialType.preAuthentication.call({ helpers: { httpRequest } }, { ...credentials });
+		const authenticated = await credentialType.authenticate({ ...credentials, ...fetched }, options);
+		await httpRequest(authenticated);
 		return { status: 'OK' };
 	} catch (error) {
-		return { status: 'Error', httpStatus: error.response && error.response.status };
+		return { status: 'Error', httpStatus: error.response && error.response.status, message: error.message };
 	}
 }
 
