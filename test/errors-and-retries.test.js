@@ -42,11 +42,21 @@ describe('continue on fail and the error output', () => {
 		expect(result.success[0].error.description).toMatch(/could not handle the request right now/);
 	});
 
-	test('without continue on fail the first failed item stops the workflow with its item index', async () => {
+	test('without continue on fail a bad item stops the run before any SMS is sent', async () => {
 		const result = await sandbox.run(params, { items: phones });
 		expect(result.status).toBe('error');
 		expect(result.error.context.itemIndex).toBe(1);
-		expect(postsToOtp()).toHaveLength(1);
+		expect(postsToOtp()).toHaveLength(0);
+	});
+
+	test('without continue on fail an SMS.CX failure stops launching further items', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'status', status: 500 });
+		const many = Array.from({ length: 20 }, () => ({ phone: '+33612246400' }));
+		const result = await sandbox.run(sendParams('={{ $json.phone }}', {}, { concurrency: 2 }), { items: many });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/HTTP 500/);
+		// the failed one plus at most the one already in flight
+		expect(postsToOtp().length).toBeLessThanOrEqual(2);
 	});
 });
 
@@ -114,7 +124,7 @@ describe('money: a Send that may have been processed is never sent again', () =>
 		});
 		expect(result.status).toBe('error');
 		expect(result.error.message).toBe(
-			'SMS.CX: Could not connect to SMS.CX at http://127.0.0.1:9: the connection was refused (no answer)',
+			'SMS.CX: could not connect to http://127.0.0.1:9: the connection was refused',
 		);
 		expect(result.error.description).toMatch(/Check the Base URL.*Network code: ECONNREFUSED/);
 	});

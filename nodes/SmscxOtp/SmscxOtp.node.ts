@@ -7,12 +7,14 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { forEachConcurrently } from '../shared/pool';
 import { DEFAULT_POLICY, SmscxClient } from '../shared/transport';
+import type { RequestPolicy } from '../shared/transport';
 import { cancel } from './operations/cancel';
 import { otpIdField } from './operations/otpId';
 import { send, sendFields } from './operations/send';
 import { status } from './operations/status';
-import type { Operation, OperationContext } from './operations/types';
+import type { PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
 
 /**
@@ -24,7 +26,7 @@ import { verify, verifyFields } from './operations/verify';
  * - every New OTP rule (codes 2001–2020) is checked before any request, so bad input costs nothing;
  * - a PIN that does not verify is an ordinary outcome, returned as data (`verified: false`).
  */
-const OPERATIONS: Record<string, Operation> = { cancel, new: send, status, verify };
+const OPERATIONS: Record<string, PrepareItem> = { cancel, new: send, status, verify };
 
 export class SmscxOtp implements INodeType {
 	description: INodeTypeDescription = {
@@ -86,6 +88,15 @@ export class SmscxOtp implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+						default: 5,
+						description:
+							'How many items may wait for SMS.CX at once. The rate limit is respected whatever the value; output order always follows the input.',
+					},
+					{
 						displayName: 'Fail When Not Verified',
 						name: 'failWhenNotVerified',
 						type: 'boolean',
@@ -137,42 +148,68 @@ export class SmscxOtp implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const credentials = await this.getCredentials('smscxApi');
-		const returnData: INodeExecutionData[] = [];
+		const client = new SmscxClient(this, credentials);
+		const asItemError = (error: unknown, itemIndex: number): NodeApiError | NodeOperationError =>
+			error instanceof NodeOperationError || error instanceof NodeApiError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// 1. Read and check every item before any request: with "stop on error", a bad item stops the
+		//    run before a single paid SMS leaves.
+		const prepared = items.map((_, itemIndex) => {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-				const client = new SmscxClient(this, credentials, {
-					timeoutMs: (options.timeout as number) ?? DEFAULT_POLICY.timeoutMs,
-					rateLimitRetries: (options.rateLimitRetries as number) ?? DEFAULT_POLICY.rateLimitRetries,
-					maxRateLimitWaitSeconds: (options.maxRateLimitWait as number) ?? DEFAULT_POLICY.maxRateLimitWaitSeconds,
-					transientRetries: (options.transientRetries as number) ?? DEFAULT_POLICY.transientRetries,
-				});
-				const context: OperationContext = { fn: this, client, credentials };
-				const run = OPERATIONS[operation];
-				if (!run) {
+				const prepare = OPERATIONS[operation];
+				if (!prepare) {
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
 				}
-				const json = await run(context, itemIndex);
-				returnData.push({ json, pairedItem: { item: itemIndex } });
+				return { item: prepare(this, itemIndex, credentials), policy: readPolicy(this, itemIndex) };
 			} catch (error) {
-				const nodeError =
-					error instanceof NodeOperationError || error instanceof NodeApiError
-						? error
-						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				if (this.continueOnFail()) {
-					returnData.push({
-						// n8n keeps only { error: message } as json for items that carry an error
-						json: { error: nodeError.message },
-						error: nodeError,
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw nodeError;
+				return { error: asItemError(error, itemIndex) };
 			}
+		});
+		const firstInvalid = prepared.find((entry) => entry.error);
+		if (firstInvalid?.error && !this.continueOnFail()) throw firstInvalid.error;
+
+		// 2. Send, several items in flight; each result lands at its input's index, paired to it.
+		const returnData: INodeExecutionData[] = new Array(items.length);
+		const failures: Array<NodeApiError | NodeOperationError> = [];
+		const concurrency = (this.getNodeParameter('options.concurrency', 0, 5) as number) || 1;
+		await forEachConcurrently(
+			items.length,
+			concurrency,
+			async (itemIndex) => {
+				const { item, policy, error } = prepared[itemIndex];
+				try {
+					if (error || !item || !policy) throw error;
+					const json = item.finish(await client.attempt(item.call, policy));
+					returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
+				} catch (caught) {
+					const itemError = asItemError(caught, itemIndex);
+					if (this.continueOnFail()) {
+						// n8n keeps only { error: message } as json for items that carry an error
+						returnData[itemIndex] = { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
+					} else {
+						failures.push(itemError);
+					}
+				}
+			},
+			() => failures.length > 0,
+		);
+		if (failures.length > 0) {
+			const itemIndexOf = (error: NodeApiError | NodeOperationError) => Number(error.context.itemIndex ?? 0);
+			throw failures.reduce((first, error) => (itemIndexOf(error) < itemIndexOf(first) ? error : first));
 		}
 		return [returnData];
 	}
+}
+
+function readPolicy(fn: IExecuteFunctions, itemIndex: number): RequestPolicy {
+	const options = fn.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		timeoutMs: (options.timeout as number) ?? DEFAULT_POLICY.timeoutMs,
+		rateLimitRetries: (options.rateLimitRetries as number) ?? DEFAULT_POLICY.rateLimitRetries,
+		maxRateLimitWaitSeconds: (options.maxRateLimitWait as number) ?? DEFAULT_POLICY.maxRateLimitWaitSeconds,
+		transientRetries: (options.transientRetries as number) ?? DEFAULT_POLICY.transientRetries,
+	};
 }

@@ -63,8 +63,8 @@ function hintFor(failure: SmscxFailure): string {
 
 /** The error an item fails with when SMS.CX (or the way to it) did not give the expected answer. */
 export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: number): NodeApiError {
-	const where = failure.httpStatus ? `HTTP ${failure.httpStatus}` : 'no answer';
 	const codePart = failure.code !== undefined ? `, code ${failure.code}` : '';
+	const answerPart = failure.httpStatus !== undefined ? ` (HTTP ${failure.httpStatus}${codePart})` : '';
 	const response: JsonObject = {
 		message: failure.message,
 		...(failure.httpStatus !== undefined ? { httpStatus: failure.httpStatus } : {}),
@@ -77,7 +77,7 @@ export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: num
 	const requestIdNote = failure.requestId ? ` SMS.CX request ID: ${failure.requestId}.` : '';
 	const networkNote = failure.networkCode ? ` Network code: ${failure.networkCode}.` : '';
 	return new NodeApiError(node, response, {
-		message: `SMS.CX: ${failure.message} (${where}${codePart})`,
+		message: `SMS.CX: ${failure.message}${answerPart}`,
 		description: `${hintFor(failure)}${requestIdNote}${networkNote}`,
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,

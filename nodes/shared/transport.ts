@@ -9,6 +9,7 @@ import type {
 
 import { smscxApiError } from './errors';
 import type { SmscxFailure } from './errors';
+import { RateLimitPacer } from './pacer';
 
 /**
  * The one HTTP path to SMS.CX: authentication (by the credential), timeout, the retry policy and the
@@ -76,6 +77,11 @@ function header(headers: IDataObject, name: string): string | undefined {
 	return value === undefined || value === null ? undefined : String(value);
 }
 
+function numberHeader(headers: IDataObject, name: string): number | undefined {
+	const value = Number(header(headers, name));
+	return header(headers, name) !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
 function parseBody(body: unknown): IDataObject | undefined {
 	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as IDataObject;
 	if (typeof body === 'string') {
@@ -89,10 +95,18 @@ function parseBody(body: unknown): IDataObject | undefined {
 	return undefined;
 }
 
+export type CallOutcome = { ok: true; body: IDataObject } | { ok: false; failure: SmscxFailure };
+
+/** One per execution: every item's calls share the credential (and its token) and the rate-limit pacer. */
 export class SmscxClient {
 	private readonly baseUrl: string;
 
 	private readonly usesOAuth: boolean;
+
+	private readonly pacer = new RateLimitPacer();
+
+	/** Set while one call renews the OAuth2 token; the others wait for it instead of fetching their own. */
+	private renewal: Promise<void> | undefined;
 
 	/**
 	 * @param credentials the decrypted smscxApi credential, shared by every call of an execution: it is
@@ -101,53 +115,65 @@ export class SmscxClient {
 	constructor(
 		private readonly fn: IExecuteFunctions,
 		private readonly credentials: ICredentialDataDecryptedObject,
-		private readonly policy: RequestPolicy,
 	) {
 		this.baseUrl = String(credentials.baseUrl || 'https://api.sms.cx').replace(/\/+$/, '');
 		this.usesOAuth = credentials.authType === 'oAuth2ClientCredentials';
 	}
 
-	/** Sends one call with the retry policy above; resolves with the parsed 2xx body, else fails the item. */
-	async call(itemIndex: number, call: SmscxCall): Promise<IDataObject> {
-		const outcome = await this.attempt(call);
-		if (!outcome.ok) throw smscxApiError(this.fn.getNode(), outcome.failure, itemIndex);
-		return outcome.body;
-	}
-
-	/** Like call(), but hands back what SMS.CX refused as data, for operations where that is an answer. */
-	async attempt(call: SmscxCall): Promise<{ ok: true; body: IDataObject } | { ok: false; failure: SmscxFailure }> {
+	/** Sends one call with the retry policy above; hands back SMS.CX's answer or what went wrong. */
+	async attempt(call: SmscxCall, policy: RequestPolicy): Promise<CallOutcome> {
 		let rateLimitWaits = 0;
 		let transientRetries = 0;
 		let tokenRenewed = false;
 		for (;;) {
-			if (this.usesOAuth && this.tokenExpiresSoon()) this.forgetToken();
-			const outcome = await this.sendOnce(call);
+			const outcome = await this.sendWithFreshToken(call, policy);
+			const usedToken = this.credentials.oauthAccessToken;
 			const failure = this.judge(outcome, call);
 			if (!failure) return { ok: true, body: parseBody((outcome as HttpAnswer).body) as IDataObject };
 
 			if (failure.httpStatus === 401 && this.usesOAuth && !tokenRenewed) {
 				tokenRenewed = true;
-				this.forgetToken();
+				if (this.credentials.oauthAccessToken === usedToken) this.forgetToken();
 				continue;
 			}
 			if (failure.httpStatus === 429) {
-				const waitMs = failure.rateLimitReset ? failure.rateLimitReset * 1000 - Date.now() + 50 : 1000;
+				// The pacer holds every call until the reset; this only bounds how long one item may wait.
+				const waitMs = failure.rateLimitReset ? failure.rateLimitReset * 1000 - Date.now() : 1000;
 				const withinBounds =
-					rateLimitWaits < this.policy.rateLimitRetries &&
-					waitMs <= this.policy.maxRateLimitWaitSeconds * 1000;
+					rateLimitWaits < policy.rateLimitRetries && waitMs <= policy.maxRateLimitWaitSeconds * 1000;
 				if (!withinBounds) return { ok: false, failure };
 				rateLimitWaits++;
-				await sleep(Math.max(0, waitMs));
+				if (!failure.rateLimitReset) await sleep(1000);
 				continue;
 			}
 			const notSent = outcome.kind === 'network' && NOT_SENT_CODES.includes(outcome.code);
 			const retryable = notSent || (call.idempotent && failure.transient === true);
-			if (retryable && transientRetries < this.policy.transientRetries) {
+			if (retryable && transientRetries < policy.transientRetries) {
 				await sleep(BACKOFF_BASE_MS * 2 ** transientRetries);
 				transientRetries++;
 				continue;
 			}
 			return { ok: false, failure };
+		}
+	}
+
+	/** The item's error for an outcome that is not a success. */
+	failed(outcome: { ok: false; failure: SmscxFailure }, itemIndex: number) {
+		return smscxApiError(this.fn.getNode(), outcome.failure, itemIndex);
+	}
+
+	private async sendWithFreshToken(call: SmscxCall, policy: RequestPolicy): Promise<HttpAnswer | NetworkFailure> {
+		if (!this.usesOAuth) return this.sendOnce(call, policy);
+		while (this.renewal) await this.renewal;
+		if (!this.tokenExpiresSoon()) return this.sendOnce(call, policy);
+		let renewed = () => {};
+		this.renewal = new Promise<void>((resolve) => (renewed = resolve));
+		this.forgetToken();
+		try {
+			return await this.sendOnce(call, policy);
+		} finally {
+			this.renewal = undefined;
+			renewed();
 		}
 	}
 
@@ -169,9 +195,7 @@ export class SmscxClient {
 			const what = NETWORK_WORDS[outcome.code] ?? 'the connection failed';
 			return {
 				networkCode: outcome.code,
-				message: notSent
-					? `Could not connect to SMS.CX at ${this.baseUrl}: ${what}`
-					: `No answer from SMS.CX: ${what}`,
+				message: notSent ? `could not connect to ${this.baseUrl}: ${what}` : `no answer: ${what}`,
 				transient: true,
 				mayHaveBeenProcessed: !notSent && !call.idempotent,
 			};
@@ -205,13 +229,13 @@ export class SmscxClient {
 		};
 	}
 
-	private async sendOnce(call: SmscxCall): Promise<HttpAnswer | NetworkFailure> {
+	private async sendOnce(call: SmscxCall, policy: RequestPolicy): Promise<HttpAnswer | NetworkFailure> {
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			baseURL: this.baseUrl,
 			url: call.path,
 			json: true,
-			timeout: this.policy.timeoutMs,
+			timeout: policy.timeoutMs,
 			returnFullResponse: true,
 			// Every status comes back as an answer; the policy above decides (a 401 included, so token
 			// renewal works the same on every n8n version).
@@ -219,22 +243,23 @@ export class SmscxClient {
 			headers: { Accept: 'application/json' },
 			...(call.body ? { body: call.body } : {}),
 		};
+		await this.pacer.beforeSend();
 		try {
 			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'smscxApi', options, {
 				credentialsDecrypted: { id: 'smscxApi', name: 'SMS.CX API', type: 'smscxApi', data: this.credentials },
 			})) as { statusCode: number; body: unknown; headers: IDataObject };
-			return { kind: 'answer', statusCode: response.statusCode, body: response.body, headers: response.headers ?? {} };
+			const headers = response.headers ?? {};
+			this.pacer.answered(
+				numberHeader(headers, 'x-rate-limit-remaining'),
+				response.statusCode === 429 ? numberHeader(headers, 'x-rate-limit-reset') : undefined,
+			);
+			return { kind: 'answer', statusCode: response.statusCode, body: response.body, headers };
 		} catch (error) {
-			// n8n wraps the HTTP client's error; read only status, body and headers from it, never the
-			// request it carries (that holds the credential's headers).
+			this.pacer.abandoned();
+			// n8n wraps the HTTP client's error; read only its network code, never the request it carries
+			// (that holds the credential's headers). HTTP statuses never land here (ignoreHttpStatusErrors).
 			const cause = (error as { cause?: unknown }).cause ?? error;
-			const { response, code } = cause as {
-				response?: { status: number; data: unknown; headers: IDataObject };
-				code?: string;
-			};
-			if (response && typeof response.status === 'number') {
-				return { kind: 'answer', statusCode: response.status, body: response.data, headers: response.headers ?? {} };
-			}
+			const { code } = cause as { code?: string };
 			// Not a transport failure (e.g. no credential selected): n8n's own error, passed on as is.
 			if (!code) throw new NodeOperationError(this.fn.getNode(), error as Error);
 			return { kind: 'network', code };

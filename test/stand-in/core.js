@@ -45,7 +45,13 @@ function createCore(userOptions) {
 		costOf: (parts) => round(options.costPerPart * parts),
 	};
 
+	// API requests open at the same time, to show a client's concurrency
+	const concurrency = { open: 0, max: 0 };
+
 	const sx = {
+		get maxConcurrentRequests() {
+			return concurrency.max;
+		},
 		get apiKey() {
 			return options.apiKeys[0];
 		},
@@ -83,6 +89,7 @@ function createCore(userOptions) {
 			options = structuredClone(initial);
 			balance = options.balance;
 			messages = [];
+			concurrency.max = concurrency.open;
 			for (const part of [clock, log, faults, rateLimit, callbacks, auth, store]) part.reset();
 		},
 	};
@@ -90,7 +97,7 @@ function createCore(userOptions) {
 	return {
 		sx,
 		options: getOptions,
-		clock, log, faults, rateLimit, callbacks, auth, store, account,
+		clock, log, faults, rateLimit, callbacks, auth, store, account, concurrency,
 		recordMessage: (message) => messages.push(message),
 	};
 }

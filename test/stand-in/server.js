@@ -35,6 +35,9 @@ function createHttpServer(core, control) {
 
 	async function handleApi(req, res, path) {
 		const startedAt = performance.now();
+		core.concurrency.open++;
+		core.concurrency.max = Math.max(core.concurrency.max, core.concurrency.open);
+		res.on('close', () => core.concurrency.open--);
 		const entry = core.log.add({
 			method: req.method, path, auth: core.auth.authKind(req.headers), body: null, status: null, fault: null, at: Date.now(),
 		});

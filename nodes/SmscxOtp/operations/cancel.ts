@@ -1,9 +1,15 @@
 import { readOtpId } from './otpId';
-import type { Operation } from './types';
+import { bodyOrThrow } from './types';
+import type { PrepareItem } from './types';
 
 /** Cancel: only a pending OTP can be cancelled (SMS.CX answers 2030/2031 otherwise). */
-export const cancel: Operation = async (ctx, itemIndex) => {
-	const otpId = readOtpId(ctx.fn, itemIndex);
-	await ctx.client.call(itemIndex, { method: 'DELETE', path: `/otp/${otpId}`, idempotent: false });
-	return { cancelled: true, otpId };
+export const cancel: PrepareItem = (fn, itemIndex) => {
+	const otpId = readOtpId(fn, itemIndex);
+	return {
+		call: { method: 'DELETE', path: `/otp/${otpId}`, idempotent: false },
+		finish: (outcome) => {
+			bodyOrThrow(fn, itemIndex, outcome);
+			return { cancelled: true, otpId };
+		},
+	};
 };

@@ -1,9 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { redactOtp } from '../../shared/redact';
 import { FIELD_LABELS, findNewOtpViolation } from '../validation';
-import type { Operation, OperationContext } from './types';
+import { bodyOrThrow } from './types';
+import type { PrepareItem } from './types';
 
 const showForSend = { show: { operation: ['new'] } };
 
@@ -155,8 +156,7 @@ export const sendFields: INodeProperties[] = [
 const INTEGER_FIELDS = ['maxAttempts', 'pinLength', 'ttl'];
 
 /** Builds the New OTP body under its wire names; numbers typed as text ("180") become numbers. */
-function buildBody(ctx: OperationContext, itemIndex: number): IDataObject {
-	const { fn, credentials } = ctx;
+function buildBody(fn: IExecuteFunctions, itemIndex: number, credentials: ICredentialDataDecryptedObject): IDataObject {
 	const fields = fn.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const { appendWebhookSecret, localizedTemplates, ...wireFields } = fields;
 	const body: IDataObject = {
@@ -197,19 +197,21 @@ function buildBody(ctx: OperationContext, itemIndex: number): IDataObject {
 }
 
 /** New OTP: checks every SMS.CX rule first, then sends the (paid) request exactly once. */
-export const send: Operation = async (ctx, itemIndex) => {
-	const body = buildBody(ctx, itemIndex);
+export const send: PrepareItem = (fn, itemIndex, credentials) => {
+	const body = buildBody(fn, itemIndex, credentials);
 	const broken = findNewOtpViolation(body);
 	if (broken) {
 		const label = FIELD_LABELS[broken.field] ?? broken.field;
 		const shown =
 			broken.value === undefined || broken.field === 'otpCallbackUrl' ? '' : ` (got ${JSON.stringify(broken.value)})`;
 		throw new NodeOperationError(
-			ctx.fn.getNode(),
+			fn.getNode(),
 			`${label} (${broken.field}) ${broken.problem}${shown}: SMS.CX would refuse it with code ${broken.code}`,
 			{ itemIndex, description: `${broken.fix} Nothing was sent to SMS.CX.` },
 		);
 	}
-	const otp = await ctx.client.call(itemIndex, { method: 'POST', path: '/otp', body, idempotent: false });
-	return redactOtp(otp);
+	return {
+		call: { method: 'POST', path: '/otp', body, idempotent: false },
+		finish: (outcome) => redactOtp(bodyOrThrow(fn, itemIndex, outcome)),
+	};
 };

@@ -1,10 +1,13 @@
 import { redactOtp } from '../../shared/redact';
 import { readOtpId } from './otpId';
-import type { Operation } from './types';
+import { bodyOrThrow } from './types';
+import type { PrepareItem } from './types';
 
 /** Get Status: the OTP object as SMS.CX returns it (a GET, so it is retried on temporary failures). */
-export const status: Operation = async (ctx, itemIndex) => {
-	const otpId = readOtpId(ctx.fn, itemIndex);
-	const otp = await ctx.client.call(itemIndex, { method: 'GET', path: `/otp/${otpId}`, idempotent: true });
-	return redactOtp(otp);
+export const status: PrepareItem = (fn, itemIndex) => {
+	const otpId = readOtpId(fn, itemIndex);
+	return {
+		call: { method: 'GET', path: `/otp/${otpId}`, idempotent: true },
+		finish: (outcome) => redactOtp(bodyOrThrow(fn, itemIndex, outcome)),
+	};
 };

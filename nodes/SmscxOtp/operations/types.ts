@@ -1,12 +1,26 @@
-import type { IDataObject, IExecuteFunctions, ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { SmscxClient } from '../../shared/transport';
+import { smscxApiError } from '../../shared/errors';
+import type { CallOutcome, SmscxCall } from '../../shared/transport';
 
-/** What every operation gets: n8n's functions, the SMS.CX client and the credential (for the webhook secret). */
-export interface OperationContext {
-	fn: IExecuteFunctions;
-	client: SmscxClient;
-	credentials: ICredentialDataDecryptedObject;
+/**
+ * An item made ready to send: parameters read and checked, the SMS.CX call built. Preparing every item
+ * before any call goes out is what lets a bad item stop the run before a single paid SMS is sent.
+ */
+export interface PreparedItem {
+	call: SmscxCall;
+	/** The output item for SMS.CX's answer; throws for outcomes that fail the item */
+	finish(outcome: CallOutcome): IDataObject;
 }
 
-export type Operation = (ctx: OperationContext, itemIndex: number) => Promise<IDataObject>;
+export type PrepareItem = (
+	fn: IExecuteFunctions,
+	itemIndex: number,
+	credentials: ICredentialDataDecryptedObject,
+) => PreparedItem;
+
+/** The answer's body, or the item's error when SMS.CX did not answer with a success. */
+export function bodyOrThrow(fn: IExecuteFunctions, itemIndex: number, outcome: CallOutcome): IDataObject {
+	if (!outcome.ok) throw smscxApiError(fn.getNode(), outcome.failure, itemIndex);
+	return outcome.body;
+}

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { smscxApiError } from '../../shared/errors';
 import { readOtpId } from './otpId';
-import type { Operation } from './types';
+import type { PrepareItem } from './types';
 
 export const verifyFields: INodeProperties[] = [
 	{
@@ -23,8 +23,7 @@ export const verifyFields: INodeProperties[] = [
 const NOT_VERIFIED_CODES = [2023, 2024, 2025, 2026, 2027, 2028, 2029];
 
 /** Verify: checks the PIN; each call counts an attempt at SMS.CX, so it is never repeated automatically. */
-export const verify: Operation = async (ctx, itemIndex) => {
-	const { fn, client } = ctx;
+export const verify: PrepareItem = (fn, itemIndex) => {
 	const otpId = readOtpId(fn, itemIndex);
 	const pin = String(fn.getNodeParameter('pin', itemIndex, '') ?? '').trim();
 	if (pin === '') {
@@ -33,13 +32,16 @@ export const verify: Operation = async (ctx, itemIndex) => {
 			description: 'Map the PIN the person typed into the PIN field. Nothing was sent to SMS.CX.',
 		});
 	}
-	const outcome = await client.attempt({ method: 'POST', path: `/otp/${otpId}`, body: { pin }, idempotent: false });
-	if (outcome.ok) return { verified: true, otpId, status: outcome.body.status ?? 'VERIFIED' };
-
-	const { code, type, message } = outcome.failure;
 	const failWhenNotVerified = fn.getNodeParameter('options.failWhenNotVerified', itemIndex, false) as boolean;
-	if (failWhenNotVerified || !NOT_VERIFIED_CODES.includes(code as number)) {
-		throw smscxApiError(fn.getNode(), outcome.failure, itemIndex);
-	}
-	return { verified: false, otpId, code, type, message };
+	return {
+		call: { method: 'POST', path: `/otp/${otpId}`, body: { pin }, idempotent: false },
+		finish: (outcome) => {
+			if (outcome.ok) return { verified: true, otpId, status: outcome.body.status ?? 'VERIFIED' };
+			const { code, type, message } = outcome.failure;
+			if (failWhenNotVerified || !NOT_VERIFIED_CODES.includes(code as number)) {
+				throw smscxApiError(fn.getNode(), outcome.failure, itemIndex);
+			}
+			return { verified: false, otpId, code, type, message };
+		},
+	};
 };
