@@ -195,7 +195,7 @@ export class SmscxClient {
 			const what = NETWORK_WORDS[outcome.code] ?? 'the connection failed';
 			return {
 				networkCode: outcome.code,
-				message: notSent ? `could not connect to ${this.baseUrl}: ${what}` : `no answer: ${what}`,
+				message: notSent ? `could not connect to ${this.baseUrl}: ${what}` : what,
 				transient: true,
 				mayHaveBeenProcessed: !notSent && !call.idempotent,
 			};
@@ -209,8 +209,8 @@ export class SmscxClient {
 				httpStatus: outcome.statusCode,
 				requestId,
 				message: ok
-					? 'SMS.CX answered with a body that is not valid JSON'
-					: `SMS.CX answered HTTP ${outcome.statusCode} with a body that is not JSON (a proxy or gateway page)`,
+					? 'the answer is not valid JSON'
+					: 'the answer is a page, not JSON (from a proxy or gateway on the way?)',
 				transient: true,
 				mayHaveBeenProcessed: !call.idempotent,
 			};
