@@ -1,13 +1,8 @@
 // Many items at once: output order and pairing follow the input whatever finishes first, the rate limit
 // is paced instead of failing items, and nothing is lost or sent twice.
-const { startSandbox, sendParams } = require('./helpers');
+const { useSandbox, sendParams } = require('./helpers');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
 describe('bulk runs', () => {
 	test('output order and pairedItem follow the input, with several items in flight', async () => {

@@ -1,14 +1,9 @@
 // What users see when things go wrong: continue-on-fail and the error output (paired, nothing lost or
 // doubled), waiting out the rate limit, and which failures are retried (never a paid POST that may have
 // been processed).
-const { startSandbox, expectNoSecrets, sendParams } = require('./helpers');
+const { useSandbox, expectNoSecrets, sendParams } = require('./helpers');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
 const postsToOtp = () => sandbox.sx.requests({ method: 'POST', path: '/otp' });
 const fastRetries = { timeout: 1000 };

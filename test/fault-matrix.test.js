@@ -4,7 +4,7 @@
 // drift from the code: this test fails when the file differs (UPDATE_FAULT_MATRIX=1 rewrites it).
 const fs = require('fs');
 const path = require('path');
-const { startSandbox, expectNoSecrets, sendParams } = require('./helpers');
+const { useSandbox, expectNoSecrets, sendParams } = require('./helpers');
 
 const DOC = path.join(__dirname, '..', 'docs', 'fault-matrix.md');
 const UNREACHABLE = 'http://127.0.0.1:9'; // nothing listens on the discard port
@@ -53,14 +53,9 @@ const VERDICTS = {
 	refused: { ok: false, requests: 0, text: 'retried twice (nothing was sent) → ✘' },
 };
 
-let sandbox;
-const observed = {}; // `${fault}/${operation}` → { message }
+const sandbox = useSandbox();
+const observed = {}; // `${fault}/${operation}` → the message the user sees
 let duplicatePosts = 0;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
 
 async function pendingOtpId() {
 	const response = await fetch(`${sandbox.sx.url}/otp`, {
@@ -74,7 +69,6 @@ async function pendingOtpId() {
 describe.each(FAULTS.map((f) => [f.id, f]))('fault %s', (faultId, spec) => {
 	describe.each(Object.keys(OPERATIONS))('%s', (operation) => {
 		test.each(['continueErrorOutput', 'stopWorkflow'])('with On Error = %s', async (onError) => {
-			sandbox.sx.reset();
 			const op = OPERATIONS[operation];
 			const otpId = operation === 'new' ? undefined : await pendingOtpId();
 			const before = sandbox.sx.requests().length;

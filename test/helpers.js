@@ -42,6 +42,32 @@ async function startSandbox(options = {}) {
 	return { sx, credentials, run };
 }
 
+const sendParams = (phoneNumber = '+33612246400', additionalFields = {}, options = {}) => ({
+	operation: 'new',
+	phoneNumber,
+	additionalFields,
+	options,
+});
+
+/**
+ * Registers jest hooks for one stand-in per test file, reset before each test. The returned object is
+ * filled in before the first test runs: `sandbox.sx`, `sandbox.run(parameters, opts)`, `sandbox.credentials`.
+ */
+function useSandbox(options) {
+	const sandbox = {};
+	beforeAll(async () => Object.assign(sandbox, await startSandbox(options)));
+	afterAll(() => sandbox.sx.close());
+	beforeEach(() => sandbox.sx.reset());
+	return sandbox;
+}
+
+/** Sends an OTP through the node and returns its otpId. */
+async function newOtp(sandbox, additionalFields = {}) {
+	const result = await sandbox.run(sendParams('+33612246400', additionalFields));
+	expect(result.status).toBe('success');
+	return result.success[0].json.otpId;
+}
+
 /**
  * Fails when a key, token or webhook secret appears anywhere in what the run stored (run data, errors
  * with their descriptions and causes), or when one of `pins` appears in the SMS.CX node's own data.
@@ -57,11 +83,5 @@ function expectNoSecrets(result, pins = []) {
 	for (const pin of pins) expect(nodeData).not.toContain(pin);
 }
 
-const sendParams = (phoneNumber = '+33612246400', additionalFields = {}, options = {}) => ({
-	operation: 'new',
-	phoneNumber,
-	additionalFields,
-	options,
-});
 
-module.exports = { SECRETS, startSandbox, expectNoSecrets, sendParams };
+module.exports = { SECRETS, useSandbox, newOtp, expectNoSecrets, sendParams };

@@ -1,14 +1,9 @@
 // OAuth2 client credentials: the credential fetches a token once, n8n keeps it with the credential, every
 // request reuses it, and it is renewed before it expires and after a 401. Errors name the cause.
-const { startSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
+const { useSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
 const { runOtpNode, testCredential } = require('./engine/harness');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
 const tokenCalls = () => sandbox.sx.requests({ method: 'POST', path: '/oauth/token' });
 const oauth = (overrides = {}) => ({ ...sandbox.credentials.oAuth2ClientCredentials, ...overrides });

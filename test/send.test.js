@@ -1,13 +1,8 @@
 // Send (New OTP) through n8n's engine against the stand-in: both auth types, every New OTP rule checked
 // before any request leaves, the fields that reach SMS.CX, and the callback URL's secret.
-const { startSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
+const { useSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
 const postsToOtp = () => sandbox.sx.requests({ method: 'POST', path: '/otp' });
 

@@ -1,17 +1,9 @@
 // Get Status and Cancel through n8n's engine: both auth types, the cancel rules, malformed IDs.
-const { startSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
+const { useSandbox, newOtp: newSandboxOtp, expectNoSecrets, SECRETS } = require('./helpers');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
-async function newOtp(fields = {}) {
-	const result = await sandbox.run(sendParams('+33612246400', fields));
-	return result.success[0].json.otpId;
-}
+const newOtp = (fields) => newSandboxOtp(sandbox, fields);
 
 describe('Get Status', () => {
 	test.each(['apiKey', 'accessToken'])('returns the OTP object (%s)', async (auth) => {

@@ -1,18 +1,9 @@
 // Verify: every outcome SMS.CX can give for a PIN, as data (verified true/false) or as a failed item.
-const { startSandbox, expectNoSecrets, sendParams } = require('./helpers');
+const { useSandbox, newOtp: newSandboxOtp, expectNoSecrets } = require('./helpers');
 
-let sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
+const sandbox = useSandbox();
 
-async function newOtp(fields = {}) {
-	const result = await sandbox.run(sendParams('+33612246400', fields));
-	expect(result.status).toBe('success');
-	return result.success[0].json.otpId;
-}
+const newOtp = (fields) => newSandboxOtp(sandbox, fields);
 
 const verifyParams = (otpId, pin, options = {}) => ({ operation: 'verify', otpId, pin, options });
 
