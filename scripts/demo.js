@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// `npm run demo`: real n8n 2.x with this package installed as a community package, wired to the SMS.CX
+// stand-in, ready to click through in the browser. `npm run demo -- --headless`: the same setup, then
+// send an OTP, read its PIN from the stand-in, verify it (and see the trigger receive VERIFIED), print, exit 0/1.
+//
+// First run: installs Node 24 + n8n 2.x (e2e/setup.sh 2, about 5 min). Later runs reuse everything and start
+// in seconds: the user folder under .e2e/demo/ keeps its database; the package, credentials and workflows are
+// re-imported only when they changed.
+//
+// Options: --headless   --port <n> (n8n, default 5678)   --stand-in-port <n> (default 4010)   --fresh (new user folder)
+'use strict';
+
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { parseArgs } = require('util');
+
+const { ROOT, SCRATCH, SETUP_SH, LOGS } = require('../e2e/lib/paths');
+const { flavour } = require('../e2e/lib/flavours');
+const { buildAndPack } = require('../e2e/lib/package');
+const { N8n } = require('../e2e/lib/n8n');
+const { startCli } = require('../e2e/lib/standin');
+const { standInCredentials, workflow, CREDS } = require('../e2e/lib/fixtures');
+const { portInUse, freePort, waitFor } = require('../e2e/lib/proc');
+const { OWNER_DEMO, pickOtpItems, exampleWorkflows } = require('./demo-support');
+
+const { values: args } = parseArgs({
+	options: {
+		headless: { type: 'boolean', default: false },
+		port: { type: 'string' },
+		'stand-in-port': { type: 'string' },
+		fresh: { type: 'boolean', default: false },
+	},
+});
+
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1).padStart(5);
+const say = (m) => process.stdout.write(`[demo ${secs()}s] ${m}\n`);
+const hash = (v) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
+
+const DEMO_DIR = path.join(SCRATCH, 'demo');
+const ENDPOINTS_ID = 'smscxDemoEndpts1';
+const TRIGGER_WF_ID = 'smscxDemoTrigger';
+const TRIGGER_DIST = path.join(ROOT, 'dist', 'nodes', 'SmscxOtpTrigger', 'SmscxOtpTrigger.node.js');
+
+/** 1. Node 24 + n8n 2.x, from the lockfiles (a no-op when present). */
+function ensureInstalled() {
+	if (flavour('2').installed()) return;
+	say('first run: installing Node 24 and n8n 2.x (e2e/setup.sh 2, about 5 minutes) ...');
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+	const r = spawnSync('bash', [SETUP_SH, '2'], { stdio: 'inherit', env });
+	if (r.status !== 0) throw new Error('e2e/setup.sh 2 failed (see the lines above and .e2e/logs/setup-*.log)');
+}
+
+/** The trigger's webhook path suffix, read from the built node (undefined while the package has no trigger). */
+function triggerWebhookSuffix() {
+	const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	const listed = (manifest.n8n.nodes || []).some((n) => n.includes('SmscxOtpTrigger'));
+	if (!listed || !fs.existsSync(TRIGGER_DIST)) return undefined;
+	const { SmscxOtpTrigger } = require(TRIGGER_DIST);
+	return new SmscxOtpTrigger().description.webhooks[0].path;
+}
+
+/** Newest modification time among the files `npm run build` reads. */
+function newestSourceMtime() {
+	let newest = 0;
+	const walk = (p) => {
+		if (!fs.existsSync(p)) return;
+		const st = fs.statSync(p);
+		if (st.isDirectory()) for (const f of fs.readdirSync(p)) walk(path.join(p, f));
+		else newest = Math.max(newest, st.mtimeMs);
+	};
+	for (const p of ['nodes', 'credentials', 'icons', 'package.json', 'tsconfig.json', 'gulpfile.js']) walk(path.join(ROOT, p));
+	return newest;
+}
+
+function readState(file) {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+async function main() {
+	ensureInstalled();
+	const userFolder = path.join(DEMO_DIR, args.headless ? 'headless' : 'user');
+	const stateFile = path.join(DEMO_DIR, `${args.headless ? 'headless' : 'user'}-state.json`);
+	if (args.fresh) {
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		fs.rmSync(stateFile, { force: true });
+	}
+	const state = readState(stateFile);
+	if (!fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'))) for (const k of Object.keys(state)) delete state[k];
+	fs.mkdirSync(userFolder, { recursive: true });
+	fs.mkdirSync(LOGS, { recursive: true });
+	const saveState = () => fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+
+	// 2. Build, pack, install into <user folder>/.n8n/nodes (skipped when the tarball did not change).
+	const sources = newestSourceMtime();
+	const buildStamp = path.join(DEMO_DIR, 'build-stamp.json');
+	const skipBuild = fs.existsSync(path.join(ROOT, 'dist')) && readState(buildStamp).sources === sources;
+	say(skipBuild ? 'sources unchanged since the last demo build: packing dist/ as is ...' : 'building and packing n8n-nodes-smscx ...');
+	const packed = await buildAndPack({ log: (m) => say(m.trim()), skipBuild });
+	fs.writeFileSync(buildStamp, JSON.stringify({ sources }));
+	const n8n = new N8n({ flavour: '2', userFolder, log: (m) => say(m.trim()) });
+	if (state.packageSha !== packed.sha) {
+		const { installInto } = require('../e2e/lib/package');
+		await installInto(userFolder, packed, { log: (m) => say(m.trim()) });
+		state.packageSha = packed.sha;
+		saveState();
+		say(`installed ${packed.name}@${packed.version} into ${path.relative(ROOT, userFolder)}/.n8n/nodes`);
+	}
+
+	// 3. The stand-in, as its own process (port 4010 unless taken).
+	let standInPort = Number(args['stand-in-port'] || 4010);
+	if (await portInUse(standInPort)) {
+		const taken = standInPort;
+		standInPort = await freePort();
+		say(`port ${taken} is taken; the stand-in uses ${standInPort}`);
+	}
+	const standIn = await startCli({ port: standInPort, logFile: path.join(LOGS, 'demo-stand-in.log') });
+	say(`SMS.CX stand-in on ${standIn.url}`);
+	let server;
+	let stopping = false;
+	const cleanup = async () => {
+		stopping = true;
+		await n8n.stop().catch(() => {});
+		await standIn.stop().catch(() => {});
+	};
+	const onSignal = () => {
+		say('stopping n8n and the stand-in ...');
+		cleanup().then(() => {
+			say('stopped');
+			process.exit(0);
+		});
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+
+	try {
+		// 4. Credentials and workflows, re-imported only when they changed.
+		if (!state.webhookSecret) state.webhookSecret = crypto.randomBytes(24).toString('hex');
+		const creds = standInCredentials(standIn, { webhookSecret: state.webhookSecret });
+		if (state.credsHash !== hash(creds)) {
+			say('importing the SMS.CX credentials (pointing at the stand-in) ...');
+			await n8n.importCredentials(creds);
+			state.credsHash = hash(creds);
+			saveState();
+		}
+		// Fixed ports keep the imported workflows (their callback URL) unchanged from run to run.
+		let port = Number(args.port || (args.headless ? 5699 : 5678));
+		if (await portInUse(port)) {
+			const taken = port;
+			port = await freePort();
+			say(`port ${taken} is taken; n8n uses ${port}`);
+		}
+		const base = `http://127.0.0.1:${port}`;
+		const suffix = triggerWebhookSuffix();
+		const endpoints = workflow('demo-endpoints', { standInUrl: standIn.url });
+		const trigger = suffix ? workflow('demo-trigger', { standInUrl: standIn.url }) : undefined;
+		const triggerUrl = trigger ? `${base}/webhook/${trigger.nodes[0].webhookId}/${suffix}` : undefined;
+		if (triggerUrl) {
+			// Send reports its status changes to the trigger; the node appends ?token=<webhook secret> itself.
+			const send = endpoints.nodes.find((n) => n.name === 'Send OTP');
+			send.parameters.additionalFields = { otpCallbackUrl: triggerUrl, appendWebhookSecret: true };
+		}
+		const workflows = [endpoints, ...(trigger ? [trigger] : []), ...(args.headless ? [] : exampleWorkflows(path.join(ROOT, 'examples'), standIn.url))];
+		if (state.workflowsHash !== hash(workflows)) {
+			say(`importing ${workflows.length} workflows ...`);
+			await n8n.importWorkflows(workflows);
+			state.workflowsHash = hash(workflows);
+			saveState();
+		}
+
+		// 5. n8n itself.
+		say(`starting n8n ${n8n.fl.version()} on ${base} (log: ${path.relative(ROOT, path.join(userFolder, 'n8n-server.log'))}) ...`);
+		server = await n8n.start({ port });
+		say(`n8n is up (${(server.readyMs / 1000).toFixed(1)} s after start)`);
+		await server.ensureOwner(OWNER_DEMO);
+		const offered = (await server.editorNodeTypes()).filter((t) => t.startsWith('n8n-nodes-smscx.'));
+		say(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
+		if (!offered.length) throw new Error('n8n did not load n8n-nodes-smscx');
+		for (const wf of [endpoints, trigger].filter(Boolean)) await server.activate(wf.id);
+		await server.waitForWebhook('smscx-demo/send');
+		if (triggerUrl) await server.waitForWebhook(`${trigger.nodes[0].webhookId}/${suffix}`);
+
+		if (args.headless) {
+			const ok = await headless({ server, standIn, triggerWf: trigger });
+			await cleanup();
+			process.exit(ok ? 0 : 1);
+		}
+		printInstructions({ base, standIn, triggerUrl, examplesFromFolder: fs.existsSync(path.join(ROOT, 'examples')) });
+		await new Promise((resolve) => server.child.once('exit', resolve));
+		if (stopping) return; // Ctrl+C: the signal handler finishes the cleanup and exits 0
+		say(`n8n exited unexpectedly (${JSON.stringify(server.exited)}); see ${path.relative(ROOT, server.logFile)}`);
+		await cleanup();
+		process.exit(1);
+	} catch (e) {
+		await cleanup();
+		throw e;
+	}
+}
+
+/** send → PIN from the stand-in → verify (→ the trigger receives VERIFIED). */
+async function headless({ server, standIn, triggerWf }) {
+	const results = [];
+	const check = (label, ok, detail = '') => {
+		results.push(ok);
+		say(`${ok ? 'PASS' : 'FAIL'}  ${label}${detail ? `: ${detail}` : ''}`);
+	};
+	const sent = await server.postWebhook('smscx-demo/send', { phone: '+33612345678' });
+	const otp = sent.body || {};
+	check('Send OTP (POST /webhook/smscx-demo/send)', sent.status === 200 && /^[0-9a-f-]{36}$/.test(otp.otpId || ''), `HTTP ${sent.status}, otpId ${otp.otpId}, status ${otp.status}`);
+	if (!otp.otpId) return false;
+	const pin = await standIn.pinOf(otp.otpId);
+	check('read the PIN from the stand-in (/__control/otps/:otpId)', typeof pin === 'string' && pin.length > 0, `${String(pin).length} characters`);
+	const verified = await server.postWebhook('smscx-demo/verify', { otpId: otp.otpId, pin });
+	check('Verify OTP (POST /webhook/smscx-demo/verify)', verified.status === 200 && verified.body && verified.body.verified === true, JSON.stringify(verified.body));
+	if (triggerWf) {
+		const seen = await waitFor(
+			async () => {
+				const execs = await server.executions(triggerWf.id);
+				for (const e of execs.filter((x) => x.status === 'success')) {
+					const full = await server.execution(e.id);
+					const hit = pickOtpItems(full).find((i) => i.otpId === otp.otpId && i.status === 'VERIFIED');
+					if (hit) return hit;
+				}
+				return false;
+			},
+			{ timeoutMs: 20000, intervalMs: 500, what: 'a trigger execution with status VERIFIED' },
+		).catch((e) => e);
+		check('SMS.CX OTP Trigger received the VERIFIED callback', !(seen instanceof Error), seen instanceof Error ? seen.message : `otpId ${seen.otpId}`);
+	} else {
+		say('SKIP  trigger: the package has no built SMS.CX OTP Trigger yet');
+	}
+	const ok = results.every(Boolean);
+	say(ok ? 'headless demo passed' : 'headless demo FAILED');
+	return ok;
+}
+
+function printInstructions({ base, standIn, triggerUrl, examplesFromFolder }) {
+	const lines = [
+		'',
+		'================================================================================',
+		` n8n with n8n-nodes-smscx is running: ${base}`,
+		'================================================================================',
+		` 1. Open ${base} and sign in:`,
+		`      email     ${OWNER_DEMO.email}`,
+		`      password  ${OWNER_DEMO.password}      (a local demo account)`,
+		' 2. Overview → Workflows. Open',
+		examplesFromFolder
+			? '      one of the imported example workflows (from examples/),'
+			: '      "SMS.CX demo: every operation",',
+		'    then click "Execute workflow" and click each node to see its output.',
+		`    The SMS.CX credentials ("${CREDS.apiKey.name}", "${CREDS.accessToken.name}")`,
+		`    point at the stand-in ${standIn.url}: no real SMS is sent, nothing is charged.`,
+		' 3. "SMS.CX demo: send and verify endpoints" is published. From a terminal:',
+		`      curl -s -X POST ${base}/webhook/smscx-demo/send -H 'content-type: application/json' -d '{"phone":"+33612345678"}'`,
+		`      curl -s ${standIn.url}/__control/otps/<otpId>            # the stand-in shows the PIN ("pin")`,
+		`      curl -s -X POST ${base}/webhook/smscx-demo/verify -H 'content-type: application/json' -d '{"otpId":"<otpId>","pin":"<pin>"}'`,
+		triggerUrl
+			? ' 4. "SMS.CX demo: OTP status callbacks" (SMS.CX OTP Trigger) is published too: open it → Executions to see\n    the PENDING and VERIFIED callbacks the stand-in sent for the OTP above.'
+			: ' 4. (The SMS.CX OTP Trigger is not built yet: no callback workflow.)',
+		`    Sent SMS (with PINs): ${standIn.url}/__control/messages   All OTPs: ${standIn.url}/__control/otps`,
+		'',
+		' Ctrl+C stops n8n and the stand-in. `npm run demo -- --fresh` starts from an empty n8n.',
+		'================================================================================',
+		'',
+	];
+	process.stdout.write(lines.join('\n'));
+}
+
+main().catch((e) => {
+	process.stderr.write(`[demo] failed: ${e.message}\n`);
+	process.exit(1);
+});
