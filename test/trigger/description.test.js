@@ -1,0 +1,57 @@
+// SMS.CX OTP Trigger: the node as n8n and its users see it before any callback arrives.
+const path = require('path');
+const { SmscxOtpTrigger } = require('../../dist/nodes/SmscxOtpTrigger/SmscxOtpTrigger.node');
+const codex = require('../../dist/nodes/SmscxOtpTrigger/SmscxOtpTrigger.node.json');
+const pkg = require('../../package.json');
+
+const node = new SmscxOtpTrigger();
+const { description } = node;
+const property = (name) => description.properties.find((p) => p.name === name);
+
+test('is a trigger named like one, with no inputs, not usable as an AI tool, on the smscxApi credential', () => {
+	expect(description).toMatchObject({
+		name: 'smscxOtpTrigger',
+		displayName: 'SMS.CX OTP Trigger',
+		version: 1,
+		group: ['trigger'],
+		inputs: [],
+		outputs: ['main'],
+		credentials: [{ name: 'smscxApi', required: true }],
+		icon: { light: 'file:../../icons/smscx.svg', dark: 'file:../../icons/smscx.dark.svg' },
+	});
+	expect(description.usableAsTool).toBeUndefined();
+});
+
+test('one POST webhook that answers on receipt, with an empty body', () => {
+	expect(description.webhooks).toEqual([
+		{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' },
+	]);
+	expect(Object.keys(node.webhookMethods.default).sort()).toEqual(['checkExists', 'create', 'delete']);
+});
+
+test('Statuses offers the five OTP statuses, sorted, empty by default', () => {
+	const statuses = property('statuses');
+	expect(statuses).toMatchObject({ type: 'multiOptions', default: [] });
+	expect(statuses.options.map((o) => o.value)).toEqual(['CANCELLED', 'EXPIRED', 'FAILED', 'PENDING', 'VERIFIED']);
+});
+
+test('Ignore Duplicates is on and the insecure opt-out off by default', () => {
+	const options = Object.fromEntries(property('options').options.map((o) => [o.name, o.default]));
+	expect(options).toEqual({ allowUnauthenticated: false, ignoreDuplicates: true });
+});
+
+test('the panel tells how to wire the URL with its token, both ways', () => {
+	const texts = [property('setupNotice').displayName, description.triggerPanel.executionsHelp.inactive, description.triggerPanel.executionsHelp.active];
+	for (const text of texts) {
+		expect(text).toContain('?token=YOUR_WEBHOOK_SECRET');
+		expect(text).toContain('SMS.CX dashboard');
+		expect(text).toContain('Add Webhook Secret to Callback URL');
+	}
+	expect(description.triggerPanel.activationHint).toContain('Production URL with ?token=');
+});
+
+test('the codex and package.json register the node', () => {
+	expect(codex.node).toBe('n8n-nodes-smscx.smscxOtpTrigger');
+	expect(pkg.n8n.nodes).toContain('dist/nodes/SmscxOtpTrigger/SmscxOtpTrigger.node.js');
+	expect(require.resolve(path.join('../..', pkg.n8n.nodes.find((n) => n.includes('Trigger'))))).toBeTruthy();
+});
