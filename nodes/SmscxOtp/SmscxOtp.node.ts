@@ -14,7 +14,7 @@ import { cancel } from './operations/cancel';
 import { otpIdField } from './operations/otpId';
 import { send, sendFields } from './operations/send';
 import { status } from './operations/status';
-import type { PrepareItem } from './operations/types';
+import type { PreparedItem, PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
 
 /**
@@ -156,20 +156,20 @@ export class SmscxOtp implements INodeType {
 
 		// 1. Read and check every item before any request: with "stop on error", a bad item stops the
 		//    run before a single paid SMS leaves.
-		const prepared = items.map((_, itemIndex) => {
+		const prepared = items.map((_, itemIndex): Prepared => {
 			try {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const prepare = OPERATIONS[operation];
 				if (!prepare) {
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
 				}
-				return { item: prepare(this, itemIndex, credentials), policy: readPolicy(this, itemIndex) };
+				return { ready: prepare(this, itemIndex, credentials), policy: readPolicy(this, itemIndex) };
 			} catch (error) {
 				return { error: asItemError(error, itemIndex) };
 			}
 		});
-		const firstInvalid = prepared.find((entry) => entry.error);
-		if (firstInvalid?.error && !this.continueOnFail()) throw firstInvalid.error;
+		const firstInvalid = prepared.find((entry): entry is Invalid => 'error' in entry);
+		if (firstInvalid && !this.continueOnFail()) throw firstInvalid.error;
 
 		// 2. Send, several items in flight; each result lands at its input's index, paired to it.
 		const returnData: INodeExecutionData[] = new Array(items.length);
@@ -179,10 +179,10 @@ export class SmscxOtp implements INodeType {
 			items.length,
 			concurrency,
 			async (itemIndex) => {
-				const { item, policy, error } = prepared[itemIndex];
+				const entry = prepared[itemIndex];
 				try {
-					if (error || !item || !policy) throw error;
-					const json = item.finish(await client.attempt(item.call, policy));
+					if ('error' in entry) throw entry.error;
+					const json = entry.ready.finish(await client.attempt(entry.ready.call, entry.policy));
 					returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				} catch (caught) {
 					const itemError = asItemError(caught, itemIndex);
@@ -203,6 +203,9 @@ export class SmscxOtp implements INodeType {
 		return [returnData];
 	}
 }
+
+type Invalid = { error: NodeApiError | NodeOperationError };
+type Prepared = { ready: PreparedItem; policy: RequestPolicy } | Invalid;
 
 function readPolicy(fn: IExecuteFunctions, itemIndex: number): RequestPolicy {
 	const options = fn.getNodeParameter('options', itemIndex, {}) as IDataObject;
