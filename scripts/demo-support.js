@@ -2,12 +2,19 @@
 'use strict';
 
 const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
-const { workflow, fill, CREDS } = require('../e2e/lib/fixtures');
+const { workflow, example, exampleFiles } = require('../e2e/lib/fixtures');
 
 // The local demo instance's owner account (a throwaway n8n in .e2e/demo/, listening on 127.0.0.1 only).
 const OWNER_DEMO = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-Passw0rd' };
+
+// Stable ids for the examples the demo drives (the same as the e2e suites use); other example files get one
+// derived from their name.
+const EXAMPLE_IDS = {
+	'phone-verification-webhooks': 'exVerifyHooks001',
+	'phone-verification-wait': 'exVerifyWait0001',
+	'otp-status-trigger': 'exStatusTrigger1',
+	'cancel-pending-otps': 'exCleanupPending',
+};
 
 const shortHash = (v) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 9);
 
@@ -23,38 +30,31 @@ function pickOtpItems(execution) {
 	return out;
 }
 
-/**
- * Example workflows to import: every *.json in `dir` (one workflow or an array), with the __STANDIN_URL__ /
- * __CRED_ID__ / __CRED_NAME__ placeholders filled, an id when missing, and every SMS.CX node pointed at the
- * demo's stand-in credential. Without that folder: the e2e "every operation" and "error output" workflows.
- */
-function exampleWorkflows(dir, standInUrl) {
-	const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
-	if (!files.length) {
-		const ops = workflow('operations', { standInUrl, id: 'smscxDemoEveryOp' });
-		ops.name = 'SMS.CX demo: every operation';
-		const errs = workflow('error-output', { standInUrl, id: 'smscxDemoErrOut01' });
-		errs.name = 'SMS.CX demo: failed items go to the error output';
-		return [ops, errs];
-	}
-	const out = [];
-	for (const f of files) {
-		const text = fill(fs.readFileSync(path.join(dir, f), 'utf8'), {
-			STANDIN_URL: standInUrl.replace(/\/+$/, ''),
-			CRED_ID: CREDS.apiKey.id,
-			CRED_NAME: CREDS.apiKey.name,
-		});
-		const parsed = JSON.parse(text);
-		(Array.isArray(parsed) ? parsed : [parsed]).forEach((wf, i) => {
-			wf.id = wf.id || `smscxEx${shortHash([f, i])}`;
-			wf.active = false;
-			for (const node of wf.nodes || []) {
-				if (String(node.type).startsWith('n8n-nodes-smscx.')) node.credentials = { smscxApi: { ...CREDS.apiKey } };
-			}
-			out.push(wf);
-		});
-	}
-	return out;
+/** Items a node emitted (main output 0, run 0) in an execution read over the public API. */
+function nodeOutput(execution, node) {
+	const runs = execution && execution.data && execution.data.resultData && execution.data.resultData.runData[node];
+	return runs && runs[0] && runs[0].data ? (runs[0].data.main[0] || []).map((i) => i.json) : undefined;
 }
 
-module.exports = { OWNER_DEMO, pickOtpItems, exampleWorkflows };
+/**
+ * The workflows the demo imports: every example in examples/ (as a user imports it, with every SMS.CX node on the
+ * demo's API-key credential) and the e2e "every operation" workflow to click through.
+ * @returns {{ workflows: object[], examples: Record<string, object> }} examples by file name
+ */
+function demoWorkflows(standInUrl) {
+	const examples = {};
+	for (const file of exampleFiles()) {
+		examples[file] = example(file, { id: EXAMPLE_IDS[file] || `smscxEx${shortHash(file)}`, auth: 'apiKey' });
+	}
+	const ops = workflow('operations', { standInUrl, id: 'smscxDemoEveryOp' });
+	ops.name = 'SMS.CX demo: every operation (Execute workflow, then click each node)';
+	return { workflows: [...Object.values(examples), ops], examples };
+}
+
+/** The SMS.CX OTP Trigger's production path in a workflow: <webhookId>/<the node's webhook path>. */
+function triggerPathIn(wf, suffix) {
+	const node = wf && wf.nodes.find((n) => n.type === 'n8n-nodes-smscx.smscxOtpTrigger');
+	return node ? `${node.webhookId}/${suffix}` : undefined;
+}
+
+module.exports = { OWNER_DEMO, EXAMPLE_IDS, pickOtpItems, nodeOutput, demoWorkflows, triggerPathIn };

@@ -21,9 +21,9 @@ const { flavour } = require('../e2e/lib/flavours');
 const { buildAndPack } = require('../e2e/lib/package');
 const { N8n } = require('../e2e/lib/n8n');
 const { startCli } = require('../e2e/lib/standin');
-const { standInCredentials, workflow, CREDS } = require('../e2e/lib/fixtures');
+const { standInCredentials } = require('../e2e/lib/fixtures');
 const { portInUse, freePort, waitFor } = require('../e2e/lib/proc');
-const { OWNER_DEMO, pickOtpItems, exampleWorkflows } = require('./demo-support');
+const { OWNER_DEMO, pickOtpItems, nodeOutput, demoWorkflows, triggerPathIn } = require('./demo-support');
 
 const { values: args } = parseArgs({
 	options: {
@@ -40,8 +40,6 @@ const say = (m) => process.stdout.write(`[demo ${secs()}s] ${m}\n`);
 const hash = (v) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 
 const DEMO_DIR = path.join(SCRATCH, 'demo');
-const ENDPOINTS_ID = 'smscxDemoEndpts1';
-const TRIGGER_WF_ID = 'smscxDemoTrigger';
 const TRIGGER_DIST = path.join(ROOT, 'dist', 'nodes', 'SmscxOtpTrigger', 'SmscxOtpTrigger.node.js');
 
 /** 1. Node 24 + n8n 2.x, from the lockfiles (a no-op when present). */
@@ -158,20 +156,23 @@ async function main() {
 		}
 		const base = `http://127.0.0.1:${port}`;
 		const suffix = triggerWebhookSuffix();
-		const endpoints = workflow('demo-endpoints', { standInUrl: standIn.url });
-		const trigger = suffix ? workflow('demo-trigger', { standInUrl: standIn.url }) : undefined;
-		const triggerUrl = trigger ? `${base}/webhook/${trigger.nodes[0].webhookId}/${suffix}` : undefined;
-		if (triggerUrl) {
-			// Send reports its status changes to the trigger; the node appends ?token=<webhook secret> itself.
-			const send = endpoints.nodes.find((n) => n.name === 'Send OTP');
-			send.parameters.additionalFields = { otpCallbackUrl: triggerUrl, appendWebhookSecret: true };
-		}
-		const workflows = [endpoints, ...(trigger ? [trigger] : []), ...(args.headless ? [] : exampleWorkflows(path.join(ROOT, 'examples'), standIn.url))];
+		const { workflows, examples } = demoWorkflows(standIn.url);
 		if (state.workflowsHash !== hash(workflows)) {
-			say(`importing ${workflows.length} workflows ...`);
+			say(`importing ${workflows.length} workflows (the examples/ folder and "every operation") ...`);
 			await n8n.importWorkflows(workflows);
 			state.workflowsHash = hash(workflows);
 			saveState();
+		}
+		const hooks = examples['phone-verification-webhooks'];
+		const waitEx = examples['phone-verification-wait'];
+		const triggerEx = suffix ? examples['otp-status-trigger'] : undefined;
+		const cleanupEx = examples['cancel-pending-otps'];
+		const triggerPath = triggerPathIn(triggerEx, suffix);
+		const triggerUrl = triggerPath ? `${base}/webhook/${triggerPath}` : undefined;
+		if (triggerUrl) {
+			// As a user would paste it into the SMS.CX dashboard: every OTP reports to the trigger example, with the
+			// token. (A Callback URL given with the request, like the Wait example's, wins over this default.)
+			await standIn.configure({ defaults: { otpCallbackUrl: `${triggerUrl}?token=${state.webhookSecret}` } });
 		}
 
 		// 5. n8n itself.
@@ -182,16 +183,19 @@ async function main() {
 		const offered = (await server.editorNodeTypes()).filter((t) => t.startsWith('n8n-nodes-smscx.'));
 		say(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
 		if (!offered.length) throw new Error('n8n did not load n8n-nodes-smscx');
-		for (const wf of [endpoints, trigger].filter(Boolean)) await server.activate(wf.id);
-		await server.waitForWebhook('smscx-demo/send');
-		if (triggerUrl) await server.waitForWebhook(`${trigger.nodes[0].webhookId}/${suffix}`);
+		for (const wf of [hooks, waitEx, triggerEx, cleanupEx].filter(Boolean)) await server.activate(wf.id);
+		for (const p of ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', 'smscx/cleanup/watch']) {
+			await server.waitForWebhook(p);
+		}
+		if (triggerPath) await server.waitForWebhook(triggerPath);
+		say('published: the four example workflows');
 
 		if (args.headless) {
-			const ok = await headless({ server, standIn, triggerWf: trigger });
+			const ok = await headless({ server, standIn, triggerWf: triggerEx, waitWf: waitEx });
 			await cleanup();
 			process.exit(ok ? 0 : 1);
 		}
-		printInstructions({ base, standIn, triggerUrl, examplesFromFolder: fs.existsSync(path.join(ROOT, 'examples')) });
+		printInstructions({ base, standIn, triggerUrl });
 		await new Promise((resolve) => server.child.once('exit', resolve));
 		if (stopping) return; // Ctrl+C: the signal handler finishes the cleanup and exits 0
 		say(`n8n exited unexpectedly (${JSON.stringify(server.exited)}); see ${path.relative(ROOT, server.logFile)}`);
@@ -203,44 +207,77 @@ async function main() {
 	}
 }
 
-/** send → PIN from the stand-in → verify (→ the trigger receives VERIFIED). */
-async function headless({ server, standIn, triggerWf }) {
+/**
+ * The flagship flow on the example workflows: start (Send) → PIN from the stand-in → check (Verify) → the trigger
+ * example receives VERIFIED and "activates the account"; then the same with the Wait-node example.
+ */
+async function headless({ server, standIn, triggerWf, waitWf }) {
 	const results = [];
 	const check = (label, ok, detail = '') => {
 		results.push(ok);
 		say(`${ok ? 'PASS' : 'FAIL'}  ${label}${detail ? `: ${detail}` : ''}`);
 	};
-	const sent = await server.postWebhook('smscx-demo/send', { phone: '+33612345678' });
+	const uuid = /^[0-9a-f-]{36}$/;
+	const sent = await server.postWebhook('smscx/verify/start', { phone: '+33612345678' });
 	const otp = sent.body || {};
-	check('Send OTP (POST /webhook/smscx-demo/send)', sent.status === 200 && /^[0-9a-f-]{36}$/.test(otp.otpId || ''), `HTTP ${sent.status}, otpId ${otp.otpId}, status ${otp.status}`);
+	check('send a PIN (POST /webhook/smscx/verify/start)', sent.status === 200 && uuid.test(otp.otpId || ''), `HTTP ${sent.status}, ${JSON.stringify(sent.body)}`);
 	if (!otp.otpId) return false;
 	const pin = await standIn.pinOf(otp.otpId);
 	check('read the PIN from the stand-in (/__control/otps/:otpId)', typeof pin === 'string' && pin.length > 0, `${String(pin).length} characters`);
-	const verified = await server.postWebhook('smscx-demo/verify', { otpId: otp.otpId, pin });
-	check('Verify OTP (POST /webhook/smscx-demo/verify)', verified.status === 200 && verified.body && verified.body.verified === true, JSON.stringify(verified.body));
+	const verified = await server.postWebhook('smscx/verify/check', { otpId: otp.otpId, pin });
+	check('check the PIN (POST /webhook/smscx/verify/check)', verified.status === 200 && verified.body && verified.body.verified === true, `HTTP ${verified.status}, ${JSON.stringify(verified.body)}`);
 	if (triggerWf) {
+		await standIn.flushCallbacks();
 		const seen = await waitFor(
 			async () => {
-				const execs = await server.executions(triggerWf.id);
-				for (const e of execs.filter((x) => x.status === 'success')) {
+				for (const e of (await server.executions(triggerWf.id)).filter((x) => x.status === 'success')) {
 					const full = await server.execution(e.id);
-					const hit = pickOtpItems(full).find((i) => i.otpId === otp.otpId && i.status === 'VERIFIED');
-					if (hit) return hit;
+					if (pickOtpItems(full).some((i) => i.otpId === otp.otpId && i.status === 'VERIFIED')) return full;
 				}
 				return false;
 			},
 			{ timeoutMs: 20000, intervalMs: 500, what: 'a trigger execution with status VERIFIED' },
 		).catch((e) => e);
-		check('SMS.CX OTP Trigger received the VERIFIED callback', !(seen instanceof Error), seen instanceof Error ? seen.message : `otpId ${seen.otpId}`);
+		const activated = seen instanceof Error ? undefined : nodeOutput(seen, 'Activate account (your step)');
+		check(
+			'the SMS.CX OTP Trigger example received VERIFIED and ran "Activate account"',
+			Boolean(activated && activated[0] && activated[0].otpId === otp.otpId),
+			seen instanceof Error ? seen.message : JSON.stringify(activated),
+		);
 	} else {
 		say('SKIP  trigger: the package has no built SMS.CX OTP Trigger yet');
+	}
+	if (waitWf) {
+		const start = await server.postWebhook('smscx/wait/start', { phone: '+447700900123' });
+		const otpId = start.body && start.body.otpId;
+		check('Wait example: send a PIN (POST /webhook/smscx/wait/start)', start.status === 200 && uuid.test(otpId || ''), `HTTP ${start.status}`);
+		if (otpId) {
+			const resumeUrl = (await standIn.otp(otpId)).otpCallbackUrl || '';
+			const execId = (resumeUrl.match(/\/webhook-waiting\/(\d+)/) || [])[1];
+			await standIn.flushCallbacks();
+			const waiting = await server
+				.waitForExecutionById(execId, { match: (e) => e.status === 'waiting', timeoutMs: 20000 })
+				.catch((e) => e);
+			const checked = await server.postWebhook('smscx/wait/check', { otpId, pin: await standIn.pinOf(otpId) });
+			await standIn.flushCallbacks();
+			const done = await server
+				.waitForExecutionById(execId, { match: (e) => e.status === 'success' || e.status === 'error', timeoutMs: 20000 })
+				.catch((e) => e);
+			const activated = done instanceof Error ? undefined : nodeOutput(done, 'Activate account (your step)');
+			check(
+				'Wait example: the execution waited, the VERIFIED callback resumed it into "Activate account"',
+				!(waiting instanceof Error) && checked.status === 200 && Boolean(activated && activated[0] && activated[0].otpId === otpId),
+				done instanceof Error ? done.message : `execution ${execId}: ${JSON.stringify(activated)}`,
+			);
+		}
 	}
 	const ok = results.every(Boolean);
 	say(ok ? 'headless demo passed' : 'headless demo FAILED');
 	return ok;
 }
 
-function printInstructions({ base, standIn, triggerUrl, examplesFromFolder }) {
+function printInstructions({ base, standIn, triggerUrl }) {
+	const json = "-H 'content-type: application/json'";
 	const lines = [
 		'',
 		'================================================================================',
@@ -249,20 +286,21 @@ function printInstructions({ base, standIn, triggerUrl, examplesFromFolder }) {
 		` 1. Open ${base} and sign in:`,
 		`      email     ${OWNER_DEMO.email}`,
 		`      password  ${OWNER_DEMO.password}      (a local demo account)`,
-		' 2. Overview → Workflows. Open',
-		examplesFromFolder
-			? '      one of the imported example workflows (from examples/),'
-			: '      "SMS.CX demo: every operation",',
-		'    then click "Execute workflow" and click each node to see its output.',
-		`    The SMS.CX credentials ("${CREDS.apiKey.name}", "${CREDS.accessToken.name}")`,
-		`    point at the stand-in ${standIn.url}: no real SMS is sent, nothing is charged.`,
-		' 3. "SMS.CX demo: send and verify endpoints" is published. From a terminal:',
-		`      curl -s -X POST ${base}/webhook/smscx-demo/send -H 'content-type: application/json' -d '{"phone":"+33612345678"}'`,
+		' 2. Overview → Workflows: the four examples from examples/ are imported and published, wired to the',
+		`    SMS.CX stand-in ${standIn.url} (no real SMS, nothing charged). Open one to see how it is built;`,
+		'    "SMS.CX demo: every operation" runs with "Execute workflow" (click each node to see its output).',
+		' 3. Verify a phone number (examples/phone-verification-webhooks.json):',
+		`      curl -s -X POST ${base}/webhook/smscx/verify/start ${json} -d '{"phone":"+33612345678"}'`,
 		`      curl -s ${standIn.url}/__control/otps/<otpId>            # the stand-in shows the PIN ("pin")`,
-		`      curl -s -X POST ${base}/webhook/smscx-demo/verify -H 'content-type: application/json' -d '{"otpId":"<otpId>","pin":"<pin>"}'`,
+		`      curl -s -X POST ${base}/webhook/smscx/verify/check ${json} -d '{"otpId":"<otpId>","pin":"<pin>"}'`,
 		triggerUrl
-			? ' 4. "SMS.CX demo: OTP status callbacks" (SMS.CX OTP Trigger) is published too: open it → Executions to see\n    the PENDING and VERIFIED callbacks the stand-in sent for the OTP above.'
-			: ' 4. (The SMS.CX OTP Trigger is not built yet: no callback workflow.)',
+			? '    The stand-in reports every OTP to the trigger example (as if its URL were pasted into the SMS.CX dashboard):\n' +
+				'    open "SMS.CX: react to OTP status callbacks (trigger)" → Executions to see the VERIFIED one.'
+			: '    (The SMS.CX OTP Trigger is not built yet: no callback workflow.)',
+		' 4. The same with the Wait node (examples/phone-verification-wait.json): .../smscx/wait/start, then',
+		'    .../smscx/wait/check with the PIN; the waiting execution resumes on the VERIFIED callback.',
+		' 5. Clean-up (examples/cancel-pending-otps.json): POST {"otpId":"…","cancelAfterMinutes":1} to',
+		'    .../smscx/cleanup/watch; one minute later that execution cancels the OTP if it is still pending.',
 		`    Sent SMS (with PINs): ${standIn.url}/__control/messages   All OTPs: ${standIn.url}/__control/otps`,
 		'',
 		' Ctrl+C stops n8n and the stand-in. `npm run demo -- --fresh` starts from an empty n8n.',

@@ -249,6 +249,75 @@ class N8nServer {
 		return full;
 	}
 
+	/** Ids of every execution of a workflow so far (any status). */
+	async executionIds(workflowId) {
+		return (await this.executions(workflowId)).map((e) => String(e.id));
+	}
+
+	/**
+	 * Waits until an execution of the workflow, not among `exclude` (ids), has a status in `statuses` and, read with
+	 * its run data, satisfies `match(execution)`; resolves that execution.
+	 */
+	async waitForExecution(workflowId, { exclude = [], statuses = ['success', 'error', 'crashed'], match = () => true, timeoutMs = 30000, what } = {}) {
+		const seen = new Set(exclude.map(String));
+		const checked = new Set();
+		return waitFor(
+			async () => {
+				for (const e of (await this.executions(workflowId)).reverse()) {
+					if (seen.has(String(e.id)) || !statuses.includes(e.status) || checked.has(`${e.id}:${e.status}`)) continue;
+					const full = await this.execution(e.id);
+					if (match(full)) return full;
+					checked.add(`${e.id}:${e.status}`);
+				}
+				return false;
+			},
+			{ timeoutMs, intervalMs: 250, what: what || `an execution of ${workflowId} (${statuses.join('/')})` },
+		);
+	}
+
+	/** Polls one execution (by id, with run data) until `match(execution)`; resolves it. */
+	async waitForExecutionById(id, { match = () => true, timeoutMs = 30000, what } = {}) {
+		return waitFor(
+			async () => {
+				const e = await this.execution(id);
+				return match(e) ? e : false;
+			},
+			{ timeoutMs, intervalMs: 250, what: what || `execution ${id}` },
+		);
+	}
+
+	/**
+	 * The activation error n8n recorded for a workflow (what the editor shows on a workflow that could not be
+	 * activated); waits up to timeoutMs for one to appear. 2.41 publishes in the background and reports failed
+	 * triggers in GET /rest/workflows/:id/publication-status (after its retries, about 15 s); 1.x keeps
+	 * activation errors under GET /rest/active-workflows/error/:id.
+	 */
+	async activationError(workflowId, { timeoutMs = 0 } = {}) {
+		await this.ensureOwner();
+		const read = async () => {
+			if (this.n8n.fl.id === '2') {
+				const { data } = await this._rest('GET', `/workflows/${workflowId}/publication-status`);
+				if (data && data.status === 'failed') return data.triggers.map((t) => t.errorMessage).join('; ') || 'failed';
+				return undefined;
+			}
+			const r = await this._rest('GET', `/active-workflows/error/${workflowId}`);
+			const d = r.data;
+			return typeof d === 'string' ? d : d && (d.message || d.error || JSON.stringify(d));
+		};
+		if (!timeoutMs) return read();
+		return waitFor(read, { timeoutMs, intervalMs: 500, what: `an activation error for ${workflowId}` });
+	}
+
+	/**
+	 * The credential dialog's "Test" button: POST /rest/credentials/test as the owner. Resolves n8n's answer,
+	 * { status: 'OK' | 'Error', message }.
+	 */
+	async testCredential({ id, name, type, data }) {
+		await this.ensureOwner();
+		const r = await this._rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
+		return r.data || r;
+	}
+
 	async stop() {
 		if (!this.pid) return;
 		const how = await stopGroup(this.pid);

@@ -34,6 +34,28 @@ function withControl(base) {
 		flushCallbacks: () => control(url, 'POST', 'flush-callbacks', {}),
 		reset: () => control(url, 'POST', 'reset', {}),
 		configure: (options) => control(url, 'POST', 'configure', options),
+		/** Moves the stand-in's clock on (expire: false leaves PENDING OTPs unswept until something touches them). */
+		advanceClock: (advanceSeconds, { expire = true } = {}) => control(url, 'POST', 'clock', { advanceSeconds, expire }),
+		/**
+		 * A call to the stand-in's SMS.CX API itself, as an SMS.CX client would make it (with the API key): for test
+		 * set-up that is not what a test is about (creating OTPs whose callbacks go to a trigger, verifying them).
+		 * Resolves { status, body }.
+		 */
+		api: async (method, p, body) => {
+			const r = await fetch(`${url}${p}`, {
+				method,
+				headers: { 'X-API-KEY': base.apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+				body: body ? JSON.stringify(body) : undefined,
+			});
+			const text = await r.text();
+			let parsed;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				parsed = text;
+			}
+			return { status: r.status, body: parsed };
+		},
 	};
 }
 

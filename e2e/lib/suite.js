@@ -9,7 +9,17 @@ const { PACK_DIR } = require('./paths');
 const { selectedFlavours, flavour: getFlavour } = require('./flavours');
 const { N8n, itemsOf, errorOf } = require('./n8n');
 const { startInProcess } = require('./standin');
-const { standInCredentials, workflow } = require('./fixtures');
+const { e2eCredentials, workflow, OAUTH_CLIENTS } = require('./fixtures');
+const { defineTriggerCases, defineTriggerLateCases, TRIGGER_ACTIVATE, TRIGGER_WEBHOOKS, TRIGGER_NO_SECRET_WF } = require('./cases/trigger');
+const { defineExampleCases, exampleWorkflows, EXAMPLE_ACTIVATE, EXAMPLE_WEBHOOKS } = require('./cases/examples');
+const { defineOAuthCases, OAUTH_ACTIVATE, OAUTH_WEBHOOKS } = require('./cases/oauth');
+
+// The stand-in's default OAuth client plus the e2e ones (short- and long-lived tokens).
+const STAND_IN_OAUTH = [
+	{ applicationId: 'sandbox-app-id', applicationSecret: 'sandbox-app-secret', scopes: null, tokenLifetimeSeconds: 86400 },
+	OAUTH_CLIENTS.short,
+	OAUTH_CLIENTS.long,
+];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OPS_IDS = { apiKey: 'e2eOpsApiKey0001', accessToken: 'e2eOpsToken00001' };
@@ -44,13 +54,13 @@ function defineSuite(flavourId) {
 		beforeAll(async () => {
 			if (!fl.installed()) throw new Error(`${fl.label} is not installed: run e2e/setup.sh ${flavourId}`);
 			const packed = JSON.parse(fs.readFileSync(path.join(PACK_DIR, 'packed.json'), 'utf8'));
-			standIn = await startInProcess();
+			standIn = await startInProcess({ oauthClients: STAND_IN_OAUTH });
 			n8n = new N8n({ flavour: flavourId, name: `jest-n8n${flavourId}` });
 			let t = Date.now();
 			await n8n.fresh(packed);
 			timings.installPackage = Date.now() - t;
 			t = Date.now();
-			await n8n.importCredentials(standInCredentials(standIn));
+			await n8n.importCredentials(e2eCredentials(standIn));
 			timings.importCredentials = Date.now() - t;
 			const wfs = [
 				workflow('operations', { standInUrl: standIn.url, auth: 'apiKey', id: OPS_IDS.apiKey }),
@@ -59,6 +69,15 @@ function defineSuite(flavourId) {
 				workflow('error-output', { standInUrl: standIn.url }),
 				workflow('webhook-probe'),
 				workflow('webhook-send', { standInUrl: standIn.url }),
+				workflow('trigger-all'),
+				workflow('trigger-verified'),
+				workflow('trigger-send'),
+				workflow('trigger-optout', { auth: 'noSecret' }),
+				workflow('trigger-nosecret', { auth: 'noSecret' }),
+				workflow('oauth-reuse', { auth: 'oauthLong' }),
+				workflow('oauth-expiry', { auth: 'oauthShort' }),
+				workflow('oauth-401', { standInUrl: standIn.url, auth: 'oauthLong' }),
+				...exampleWorkflows(),
 			];
 			t = Date.now();
 			await n8n.importWorkflows(wfs);
@@ -195,15 +214,36 @@ function defineSuite(flavourId) {
 
 		describe('under `n8n start` (webhooks)', () => {
 			let server;
+			let noSecretActivation;
+			// The case modules read the running instance through this object (set in the beforeAll hooks).
+			const ctx = {
+				get n8n() {
+					return n8n;
+				},
+				get standIn() {
+					return standIn;
+				},
+				get server() {
+					return server;
+				},
+				timings,
+			};
 			beforeAll(async () => {
-				// One workflow activated the CLI way before the start, one through the public API once running.
+				// One workflow activated the CLI way before the start, the others through the public API once running.
 				await n8n.activate('e2eWebhookProbe1');
 				const t = Date.now();
 				server = await n8n.start();
 				await server.waitForWebhook('e2e-probe');
-				await server.activate('e2eWebhookSend01');
-				await server.waitForWebhook('e2e-send');
 				timings.startToWebhooksLive = Date.now() - t;
+				const t2 = Date.now();
+				for (const id of ['e2eWebhookSend01', ...TRIGGER_ACTIVATE, ...EXAMPLE_ACTIVATE, ...OAUTH_ACTIVATE]) await server.activate(id);
+				for (const p of ['e2e-send', ...TRIGGER_WEBHOOKS, ...EXAMPLE_WEBHOOKS, ...OAUTH_WEBHOOKS]) await server.waitForWebhook(p);
+				// Expected to fail (the credential has no webhook secret); checked at the end, see defineTriggerLateCases.
+				noSecretActivation = await server.activate(TRIGGER_NO_SECRET_WF).then(
+					(result) => ({ result }),
+					(error) => ({ error }),
+				);
+				timings.activateViaApi = Date.now() - t2;
 			}, 240000);
 
 			it("n8n's own Webhook node receives a POST and the execution is readable over the public API", async () => {
@@ -226,6 +266,12 @@ function defineSuite(flavourId) {
 				const [exec] = await server.waitForExecutions('e2eWebhookSend01', { count: 1 });
 				expect(exec.status).toBe('success');
 			});
+
+			// Order matters a little: the OAuth cases come last because the 401 case moves the stand-in clock 700 s on.
+			defineTriggerCases(ctx);
+			defineExampleCases(ctx);
+			defineOAuthCases(ctx);
+			defineTriggerLateCases(ctx, () => noSecretActivation);
 		});
 	});
 }

@@ -81,9 +81,9 @@ export class SmscxOtpTrigger implements INodeType {
 			header: 'Waiting for SMS.CX to report an OTP status change',
 			executionsHelp: {
 				inactive:
-					'<b>While building</b>: click "Listen for test event", then send an OTP with the SMS.CX OTP node whose Send → Additional Fields → Callback URL is this node\'s Test URL and "Add Webhook Secret to Callback URL" is on. Verify or cancel the OTP, and the callback shows up here.<br><br><b>In production</b>: publish the workflow and use the Production URL, either pasted with ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or as Callback URL in the SMS.CX OTP node with "Add Webhook Secret to Callback URL" on. Those executions show up in the executions list.',
+					'<b>While building</b>: click "Listen for test event", then send an OTP with the SMS.CX OTP node whose Send → Additional Fields → Callback URL is this node\'s Test URL, plus the field "Add Webhook Secret to Callback URL". Verify or cancel the OTP, and the callback shows up here.<br><br><b>In production</b>: publish the workflow and use the Production URL, either pasted with ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or as Callback URL in the SMS.CX OTP node plus the field "Add Webhook Secret to Callback URL". Those executions show up in the executions list.',
 				active:
-					'The workflow is published: every callback to the Production URL that carries ?token=YOUR_WEBHOOK_SECRET starts an execution, shown in the executions list. Paste that URL into the SMS.CX dashboard, or use it as Callback URL in the SMS.CX OTP node with "Add Webhook Secret to Callback URL" on.',
+					'The workflow is published: every callback to the Production URL that carries ?token=YOUR_WEBHOOK_SECRET starts an execution, shown in the executions list. Paste that URL into the SMS.CX dashboard, or use it as Callback URL in the SMS.CX OTP node plus the field "Add Webhook Secret to Callback URL".',
 			},
 			activationHint:
 				'Once the workflow is built, publish it and give SMS.CX the Production URL with ?token=YOUR_WEBHOOK_SECRET.',
@@ -91,7 +91,7 @@ export class SmscxOtpTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'SMS.CX does not sign its callbacks, so this trigger only accepts URLs that carry the credential\'s Webhook Secret. Either paste the Production URL above followed by ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or put the Production URL into the SMS.CX OTP node\'s Send → Additional Fields → Callback URL and switch on "Add Webhook Secret to Callback URL".',
+					'SMS.CX does not sign its callbacks, so this trigger only accepts URLs that carry the credential\'s Webhook Secret. Either paste the Production URL above followed by ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or put the Production URL into the SMS.CX OTP node\'s Send → Additional Fields → Callback URL and also add the field "Add Webhook Secret to Callback URL".',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
