@@ -262,6 +262,9 @@ async function startTriggerServer({ parameters, credentials, mode = 'webhook', s
 			return undefined;
 		}
 
+		// A test URL serves one execution: stop listening before anything else is awaited, since the node may
+		// have answered already and the test may be listening again by the time this execution is stored.
+		if (mode === 'manual' && result.workflowData !== undefined) state.listening = false;
 		if (result.noWebhookResponse === true) {
 			await saveStaticData(workflow); // the node answered: n8n's response callback runs now
 		} else if (result.workflowData === undefined) {
@@ -284,7 +287,6 @@ async function startTriggerServer({ parameters, credentials, mode = 'webhook', s
 			send(res, 200, body);
 			await saveStaticData(workflow);
 		}
-		if (mode === 'manual') state.listening = false; // a test URL serves one execution
 		return execution;
 	}
 

@@ -1,9 +1,8 @@
 // SMS.CX OTP Trigger: SMS.CX does not sign callbacks, so only URLs carrying the credential's webhook secret as
 // ?token= start anything; without a secret the trigger does not activate, unless the user opted out.
 const {
-	STAND_IN,
 	SECRETS,
-	startSandbox,
+	useTriggerSandbox,
 	startTrigger,
 	withoutSecret,
 	sendOtp,
@@ -16,13 +15,8 @@ const {
 } = require('./setup');
 const { tokenMatches } = require('../../dist/nodes/SmscxOtpTrigger/token');
 
-let sandbox;
+const sandbox = useTriggerSandbox();
 let trigger;
-beforeAll(async () => {
-	sandbox = await startSandbox(STAND_IN);
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
 afterEach(() => trigger && trigger.close());
 
 const UNAUTHORIZED = { status: 401, text: JSON.stringify({ message: 'Unauthorized: the callback URL needs the right ?token=' }) };

@@ -1,17 +1,13 @@
 // SMS.CX OTP Trigger: what it does with bodies that are not an otp_update batch (all posted with the right token).
-const { STAND_IN, startSandbox, startTrigger, callback, entry, token } = require('./setup');
+const { useTriggerSandbox, startTrigger, callback, entry, token } = require('./setup');
 const { readCallback } = require('../../dist/nodes/SmscxOtpTrigger/payload');
 
-let sandbox;
+const sandbox = useTriggerSandbox();
 let trigger;
 beforeAll(async () => {
-	sandbox = await startSandbox(STAND_IN);
 	trigger = await startTrigger(sandbox);
 });
-afterAll(async () => {
-	await trigger.close();
-	await sandbox.sx.close();
-});
+afterAll(() => trigger.close());
 
 async function post(body, contentType) {
 	const before = trigger.executions.length;

@@ -1,14 +1,9 @@
 // SMS.CX OTP Trigger, end to end: the SMS.CX OTP node (in n8n's engine) sends OTPs whose Callback URL is the
 // trigger's Production URL with "Add Webhook Secret to Callback URL"; the stand-in posts real callbacks to it.
-const { STAND_IN, startSandbox, startTrigger, sendOtp, verifyOtp, cancelOtp, deliver, expectSecretNowhere } = require('./setup');
+const { useTriggerSandbox, startTrigger, sendOtp, verifyOtp, cancelOtp, deliver, expectSecretNowhere } = require('./setup');
 
-let sandbox;
+const sandbox = useTriggerSandbox();
 let trigger;
-beforeAll(async () => {
-	sandbox = await startSandbox(STAND_IN);
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
 afterEach(() => trigger && trigger.close());
 
 describe('callbacks start the workflow', () => {

@@ -1,14 +1,9 @@
 // SMS.CX OTP Trigger, "Ignore Duplicates": what is remembered, where, for how long, and when it does not apply.
-const { STAND_IN, startSandbox, startTrigger, sendOtp, verifyOtp, deliver, callback, entry, token } = require('./setup');
+const { useTriggerSandbox, startTrigger, sendOtp, verifyOtp, deliver, callback, entry, token } = require('./setup');
 const { dropDuplicates, MAX_REMEMBERED } = require('../../dist/nodes/SmscxOtpTrigger/duplicates');
 
-let sandbox;
+const sandbox = useTriggerSandbox();
 const triggers = [];
-beforeAll(async () => {
-	sandbox = await startSandbox(STAND_IN);
-});
-afterAll(() => sandbox.sx.close());
-beforeEach(() => sandbox.sx.reset());
 afterEach(async () => {
 	while (triggers.length) await triggers.pop().close();
 });

@@ -1,25 +1,13 @@
 // Shared set-up for the trigger tests: the SMS.CX stand-in, the SMS.CX OTP node run in n8n's engine, and the
 // trigger served over HTTP like n8n's webhook server (test/engine/webhook.js).
-const { startStandIn } = require('../stand-in');
-const { runOtpNode } = require('../engine/harness');
+const { useSandbox, sendParams, SECRETS } = require('../helpers');
 const { startTriggerServer } = require('../engine/webhook');
-
-const SECRETS = { apiKey: 'key-trigger-3b9e61d0-do-not-leak', webhookSecret: 'whsec-trigger-8c2f47a1-do-not-leak' };
-
-/** The stand-in, the smscxApi credential for it, and `run(parameters)` for the SMS.CX OTP node. */
-async function startSandbox(options = {}) {
-	const sx = await startStandIn({ apiKeys: [SECRETS.apiKey], ...options });
-	const credentials = {
-		apiKey: { authType: 'apiKey', apiKey: SECRETS.apiKey, baseUrl: sx.url, webhookSecret: SECRETS.webhookSecret },
-	};
-	const run = (parameters) => runOtpNode({ parameters, credentials: credentials.apiKey });
-	return { sx, credentials, run };
-}
-
-const sendParams = (phoneNumber, additionalFields) => ({ operation: 'new', phoneNumber, additionalFields, options: {} });
 
 // Callbacks wait for flushCallbacks() and are not retried unless a test asks for it.
 const STAND_IN = { callbackBatchMs: 60000, callbackRetries: 0 };
+
+/** The stand-in for a trigger test file (see useSandbox), with callbacks held until a test delivers them. */
+const useTriggerSandbox = () => useSandbox(STAND_IN);
 
 const withSecret = (credentials) => ({ ...credentials });
 const withoutSecret = ({ webhookSecret, ...credentials }) => credentials;
@@ -82,7 +70,7 @@ const token = `?token=${SECRETS.webhookSecret}`;
 module.exports = {
 	STAND_IN,
 	SECRETS,
-	startSandbox,
+	useTriggerSandbox,
 	startTrigger,
 	withoutSecret,
 	sendOtp,
