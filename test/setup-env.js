@@ -9,3 +9,4 @@ fs.mkdirSync(folder, { recursive: true });
 process.env.N8N_USER_FOLDER = folder;
 process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
+process.env.N8N_LOG_LEVEL = 'silent'; // n8n's logger would print every failed item of the error-path tests
