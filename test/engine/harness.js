@@ -38,11 +38,15 @@ const nodeClasses = {
 };
 const credentialClasses = { smscxApi: new SmscxApi() };
 
-const nodeTypes = {
-	getByName: (type) => nodeClasses[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeClasses[type], version),
-	getKnownTypes: () => ({}),
-};
+/** n8n's INodeTypes registry over a fixed set of node classes, keyed by node type. */
+function nodeTypesOf(classes) {
+	return {
+		getByName: (type) => classes[type],
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(classes[type], version),
+		getKnownTypes: () => ({}),
+	};
+}
+const nodeTypes = nodeTypesOf(nodeClasses);
 
 // The part of n8n's CredentialsHelper that node executions use: decrypted data, the credential's own
 // authenticate(), and preAuthentication for expirable fields (refreshing after a 401 the same way).
@@ -205,4 +209,4 @@ async function testCredential(credentials) {
 	}
 }
 
-module.exports = { runOtpNode, testCredential };
+module.exports = { runOtpNode, testCredential, nodeTypesOf };

@@ -28,7 +28,8 @@ const path = require('path');
 const querystring = require('querystring');
 const { randomUUID } = require('crypto');
 const { WebhookContext, HookContext, WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
-const { Workflow, NodeHelpers, createRunExecutionData, jsonParse } = require('n8n-workflow');
+const { Workflow, createRunExecutionData, jsonParse } = require('n8n-workflow');
+const { nodeTypesOf } = require('./harness');
 const { parseIncomingMessage } = require('@n8n/backend-network');
 
 const dist = path.join(__dirname, '..', '..', 'dist');
@@ -62,11 +63,7 @@ const nodeClasses = {
 	'n8n-nodes-base.noOp': new NoOp(),
 };
 const credentialTypes = { smscxApi: new SmscxApi() };
-const nodeTypes = {
-	getByName: (type) => nodeClasses[type],
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeClasses[type], version),
-	getKnownTypes: () => ({}),
-};
+const nodeTypes = nodeTypesOf(nodeClasses);
 
 // The part of n8n's CredentialsHelper a trigger uses: the decrypted credential.
 function credentialsHelperFor(credentials) {
