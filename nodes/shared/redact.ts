@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
  * SMS.CX echoes `otpCallbackUrl` in every OTP object. When that URL carries the trigger's secret as
  * `?token=…`, the secret would land in output data; this masks the value and keeps the rest of the URL.
  */
-export function redactUrlToken(url: string): string {
+function redactUrlToken(url: string): string {
 	return url.replace(/([?&]token=)[^&#]*/gi, '$1***');
 }
 

@@ -7,13 +7,12 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { smscxApiError } from './errors';
 import type { SmscxFailure } from './errors';
 import { RateLimitPacer } from './pacer';
 
 /**
  * The one HTTP path to SMS.CX: authentication (by the credential), timeout, the retry policy and the
- * mapping of every failure to an error that names what happened.
+ * description of every failure (what happened, whether it may have been processed).
  *
  * Retry policy, because POST /otp sends a paid SMS and has no idempotency key:
  * - a 429 was not processed: every call waits until X-Rate-Limit-Reset and tries again (bounded);
@@ -155,11 +154,6 @@ export class SmscxClient {
 			}
 			return { ok: false, failure };
 		}
-	}
-
-	/** The item's error for an outcome that is not a success. */
-	failed(outcome: { ok: false; failure: SmscxFailure }, itemIndex: number) {
-		return smscxApiError(this.fn.getNode(), outcome.failure, itemIndex);
 	}
 
 	private async sendWithFreshToken(call: SmscxCall, policy: RequestPolicy): Promise<HttpAnswer | NetworkFailure> {
