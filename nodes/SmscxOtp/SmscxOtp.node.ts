@@ -182,6 +182,7 @@ export class SmscxOtp implements INodeType {
 				const entry = prepared[itemIndex];
 				try {
 					if ('error' in entry) throw entry.error;
+					entry.ready.beforeCall?.();
 					const json = entry.ready.finish(await client.attempt(entry.ready.call, entry.policy));
 					returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				} catch (caught) {

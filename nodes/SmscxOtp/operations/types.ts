@@ -9,6 +9,11 @@ import type { CallOutcome, SmscxCall } from '../../shared/transport';
  */
 export interface PreparedItem {
 	call: SmscxCall;
+	/**
+	 * Runs right before the call is handed to SMS.CX (every item is prepared first); throws to refuse the item
+	 * without sending. For checks that depend on what other items or executions did meanwhile.
+	 */
+	beforeCall?(): void;
 	/** The output item for SMS.CX's answer; throws for outcomes that fail the item */
 	finish(outcome: CallOutcome): IDataObject;
 }
