@@ -195,7 +195,8 @@ export class SmscxOtp implements INodeType {
 						returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 						if (entry.operation === 'new') sent.push(describeSent(itemIndex, json));
 					} catch (caught) {
-						if (caught instanceof NotSent && !this.continueOnFail()) return;
+						// once cancelled, n8n reports the execution as canceled: no item fails on its own
+						if ((caught instanceof NotSent || run.cancelled) && !this.continueOnFail()) return;
 						const itemError = asItemError(caught, itemIndex);
 						if (this.continueOnFail()) {
 							// n8n keeps only { error: message } as json for items that carry an error
@@ -210,14 +211,15 @@ export class SmscxOtp implements INodeType {
 		} finally {
 			run.close();
 		}
+		if (run.cancelled && !this.continueOnFail()) {
+			// "canceled" in the message is how n8n's engine tells a cancelled run from a failed one
+			throw new NodeOperationError(node, 'Execution canceled: the items that had not left were not sent', {
+				description: sent.length > 0 ? listSent(sent) : undefined,
+			});
+		}
 		if (failure) {
 			if (sent.length > 0) failure.description = `${failure.description ?? ''} ${listSent(sent)}`.trim();
 			throw failure;
-		}
-		if (run.cancelled && !this.continueOnFail()) {
-			throw new NodeOperationError(node, 'The execution was cancelled: the remaining items were not sent', {
-				description: sent.length > 0 ? listSent(sent) : undefined,
-			});
 		}
 		return [returnData];
 	}

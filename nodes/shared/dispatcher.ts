@@ -512,6 +512,9 @@ export class Dispatcher {
 		policy: CallPolicy,
 		token: string | undefined,
 	): Promise<HttpAnswer | NetworkFailure> {
+		// One macrotask before leaving: an answer that just freed this turn may fail its item, and the item's
+		// run must get to stop (synchronously, in its own promise chain) before this call leaves.
+		await sleep(0);
 		const ended = run.ended;
 		if (ended) {
 			this.settled();
