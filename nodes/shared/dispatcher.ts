@@ -647,7 +647,8 @@ export class Dispatcher {
 		);
 		const now = Date.now();
 		// A lifetime shorter than the margin renews at half the lifetime, not on every call.
-		const margin = issued.expiresAt === 0 ? 0 : Math.min(TOKEN_RENEWAL_MARGIN_MS, (issued.expiresAt - now) / 2);
+		const lifetime = issued.expiresAt - now;
+		const margin = lifetime > TOKEN_RENEWAL_MARGIN_MS ? TOKEN_RENEWAL_MARGIN_MS : lifetime / 2;
 		this.token = { value: issued.accessToken, renewAt: issued.expiresAt === 0 ? Infinity : issued.expiresAt - margin };
 		return issued.accessToken;
 	}
