@@ -183,7 +183,8 @@ export class SmscxOtp implements INodeType {
 				try {
 					if ('error' in entry) throw entry.error;
 					entry.ready.beforeCall?.();
-					const json = entry.ready.finish(await client.attempt(entry.ready.call, entry.policy));
+					const outcome = await client.attempt(entry.ready.call, entry.policy);
+					const json = await entry.ready.finish(outcome, (call) => client.attempt(call, entry.policy));
 					returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 				} catch (caught) {
 					const itemError = asItemError(caught, itemIndex);
