@@ -189,9 +189,9 @@ export const DEFAULT_MAX_SMS_PARTS = 3;
 const field = (name: string): Field => ({ label: FIELD_LABELS[name] ?? name, name });
 
 /** A ParameterProblem for one of SMS.CX's New OTP rules, worded from the rules table. */
-function broken(code: number, value?: unknown, name?: string): ParameterProblem {
+function broken(code: number, value?: unknown): ParameterProblem {
 	const rule = NEW_OTP_RULES[code];
-	return new ParameterProblem(field(name ?? rule.field), rule.problem, rule.fix, value, code);
+	return new ParameterProblem(field(rule.field), rule.problem, rule.fix, value, code);
 }
 
 // Characters no SMS field should carry (a NUL, an escape); templates may keep line breaks and tabs.
@@ -254,7 +254,9 @@ function readLocalizedTemplates(value: unknown): IDataObject {
 		}
 		const textField = { label: `Localized Templates › Text (${code})`, name: key };
 		const template = readTemplate(text, textField);
-		if (template === undefined) throw broken(2006, text, key);
+		if (template === undefined) {
+			throw new ParameterProblem(textField, NEW_OTP_RULES[2006].problem, NEW_OTP_RULES[2006].fix, undefined, 2006);
+		}
 		templates[key] = template;
 	}
 	return templates;
