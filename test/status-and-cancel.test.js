@@ -93,7 +93,7 @@ describe('Cancel', () => {
 		const otpId = await newOtp();
 		await sandbox.run({ operation: 'verify', otpId, pin: sandbox.sx.pinOf(otpId) });
 		const result = await sandbox.run({ operation: 'cancel', otpId });
-		expect(result.error.message).toMatch(/code 2031/);
+		expect(result.error.message).toMatch(/code 2031\)\. Only a pending OTP can be cancelled: use Get Status/);
 		expect(result.error.description).toMatch(/Only a pending OTP/);
 	});
 

@@ -81,6 +81,8 @@ function outcomeSentence(failure: SmscxFailure, paid: boolean): string {
 	}
 	if (code === 2021) return 'No OTP has this ID in this account: use the otpId from the Send output. Nothing was charged.';
 	if (code === 2029 || code === 2027) return 'The PIN is wrong; this used one attempt.';
+	if (code === 2030) return 'It was already cancelled: nothing to do.';
+	if (code === 2031) return 'Only a pending OTP can be cancelled: use Get Status to see its status.';
 	if (failure.networkCode) {
 		// transport.ts words a connection that never opened as "could not connect to …"
 		return failure.message.startsWith('could not connect')
