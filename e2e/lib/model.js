@@ -216,9 +216,24 @@ async function startModel({ port = 0, log = () => {} } = {}) {
 	};
 }
 
-/** The OpenAI credential n8n imports for the scripted model (the key is a placeholder it never checks). */
-function modelCredential(model, { id = 'scriptedModel001', name = 'Scripted model (OpenAI-compatible)' } = {}) {
-	return { id, name, type: 'openAiApi', data: { apiKey: 'sk-scripted-model-placeholder', url: model.url } };
+const SCRIPTED_MODEL_CRED = { id: 'scriptedModel001', name: 'Scripted model (OpenAI-compatible, local)' };
+
+/**
+ * The OpenAI credential n8n imports for the scripted model (the key is a placeholder it never checks). Example
+ * workflows loaded with fixtures.example() point their OpenAI Chat Model at it.
+ */
+function modelCredential(model) {
+	return { ...SCRIPTED_MODEL_CRED, type: 'openAiApi', data: { apiKey: 'sk-scripted-model-placeholder', url: model.url } };
 }
 
-module.exports = { startModel, modelCredential, toolCall, findTool, say, demoBrain, lastToolResults, parseLoose };
+/**
+ * For `npm run demo`: the scripted model on a fixed port when free (so the imported credential stays the same from
+ * run to run), answering with the demo brain, and its credential to import with the SMS.CX ones.
+ */
+async function startDemoModel({ port = 4011, log } = {}) {
+	const { portInUse, freePort } = require('./proc');
+	const model = await startModel({ port: (await portInUse(port)) ? await freePort() : port, log });
+	return { model, credential: modelCredential(model), stop: () => model.close() };
+}
+
+module.exports = { startModel, startDemoModel, modelCredential, SCRIPTED_MODEL_CRED, toolCall, findTool, say, demoBrain, lastToolResults, parseLoose };

@@ -5,22 +5,28 @@
 // request log (paid sends).
 'use strict';
 
-const { workflow, WEBHOOK_SECRET, OAUTH_CLIENTS } = require('../fixtures');
+const { workflow, example, WEBHOOK_SECRET, OAUTH_CLIENTS } = require('../fixtures');
 const { UUID, wrongPinFor } = require('../helpers');
 const { modelCredential, toolCall, say } = require('../model');
 
 const AGENT_WF = 'e2eAgentVerify01';
 const AGENT_WEBHOOK = 'e2e-agent';
+const EXAMPLE_WF = 'exAiAgentVerify1';
+const EXAMPLE_FILE = 'ai-agent-phone-verification';
 // AI Agent version n8n adds today: 3.1 in 2.41, 3 in 1.123.
 const AGENT_VERSION = { 2: 3.1, 1: 3 };
+const UUID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** The agent workflow for one flavour, on the stand-in and the scripted model's credential. */
 function agentWorkflows(flavourId, { standInUrl, model }) {
 	const cred = modelCredential(model);
 	const wf = workflow('agent', { standInUrl, id: AGENT_WF, extra: { MODEL_CRED_ID: cred.id, MODEL_CRED_NAME: cred.name } });
 	wf.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.agent').typeVersion = AGENT_VERSION[flavourId];
-	return [wf];
+	return [wf, example(EXAMPLE_FILE, { id: EXAMPLE_WF })];
 }
+
+/** The example's chat URL path: the Chat Trigger's production webhook, <webhookId>/chat. */
+const chatPath = () => `${example(EXAMPLE_FILE, { id: EXAMPLE_WF }).nodes.find((n) => n.type.endsWith('.chatTrigger')).webhookId}/chat`;
 
 /** The last tool message the model received, parsed (n8n hands tool output over as a JSON array). */
 function lastToolResult(request) {
@@ -147,23 +153,45 @@ function defineAgentCases(ctx) {
 			expect((await paidSends()) - before).toBe(2);
 		});
 
+		it('the example chat agent (examples/ai-agent-phone-verification.json) verifies a number over three chat turns', async () => {
+			await ctx.server.ensureOwner();
+			const sessionId = `e2e-${Date.now()}`;
+			const chat = async (chatInput) => {
+				// n8n User Auth: the chat answers signed-in n8n users only (the owner's session cookie)
+				const r = await ctx.server.postWebhook(chatPath(), { action: 'sendMessage', sessionId, chatInput }, { headers: { cookie: ctx.server.cookie } });
+				expect(r.status).toBe(200);
+				return r.body.output;
+			};
+			const before = await paidSends();
+			expect(await chat('Hi')).toMatch(/phone number/);
+			const sent = await chat('My number is +33 6 12 34 03 03');
+			expect(sent).toMatch(/I sent a code by SMS to \+33612340303/);
+			const otpId = sent.match(UUID_IN)[0];
+			expect(await chat(await wrongPinFor(ctx.standIn, otpId))).toMatch(/not right/);
+			expect(await chat(await ctx.standIn.pinOf(otpId))).toMatch(/verified/);
+			expect((await ctx.standIn.otp(otpId)).status).toBe('VERIFIED');
+			expect((await paidSends()) - before).toBe(1);
+		});
+
 		it('nothing the model received holds a key, token, webhook secret or any PIN', async () => {
 			const { apiKey, accessToken } = ctx.standIn;
 			const secrets = [apiKey, accessToken, WEBHOOK_SECRET, OAUTH_CLIENTS.short.applicationSecret, OAUTH_CLIENTS.long.applicationSecret];
-			// The PINs of every OTP the agent sent (10 letters, so they cannot turn up by chance in dates or IDs)
+			// The PINs of the OTPs the scripted agent sent: 10 letters, so they cannot turn up by chance in dates or IDs
+			// (the example's 4-digit PINs could).
 			const seen = JSON.stringify(ctx.model.requests.map((r) => r.body));
-			const pins = (await ctx.standIn.otps()).filter((otp) => seen.includes(otp.otpId)).map((otp) => otp.pin);
+			const pins = (await ctx.standIn.otps()).filter((otp) => seen.includes(otp.otpId) && otp.pin.length === 10).map((otp) => otp.pin);
 			expect(pins.length).toBeGreaterThanOrEqual(3);
 			expect(ctx.model.requests.length).toBeGreaterThan(10);
 			for (const request of ctx.model.requests) {
 				const everything = JSON.stringify(request.body);
 				for (const secret of secrets) expect(everything).not.toContain(secret);
-				// What n8n wrote (system prompt, tool list, tool results); the model's own calls carry the PINs it typed.
-				const fromN8n = JSON.stringify([request.tools, request.messages.filter((m) => m.role !== 'assistant')]);
+				// What n8n wrote (system prompt, tool list, tool results); the model's calls and the user's messages carry the
+				// PINs they typed.
+				const fromN8n = JSON.stringify([request.tools, request.messages.filter((m) => m.role === 'system' || m.role === 'tool')]);
 				for (const pin of pins) expect(fromN8n).not.toContain(pin);
 			}
 		});
 	});
 }
 
-module.exports = { defineAgentCases, agentWorkflows, AGENT_ACTIVATE: [AGENT_WF], AGENT_WEBHOOKS: [AGENT_WEBHOOK] };
+module.exports = { defineAgentCases, agentWorkflows, AGENT_ACTIVATE: [AGENT_WF, EXAMPLE_WF], AGENT_WEBHOOKS: [AGENT_WEBHOOK] };
