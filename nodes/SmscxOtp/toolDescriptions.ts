@@ -14,7 +14,7 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
 		'Returns otpId (keep it for Verify), status PENDING, ttl (seconds the PIN stays valid) and dateExpires; the PIN itself is never returned, the person reads it from the SMS. ' +
 		'While an OTP to that number is pending, another Send for it is refused without cost: ask the person for the PIN and call Verify instead.',
 	verify:
-		'Checks the PIN the person received by SMS (SMS.CX). Free, but each call uses one of the OTP\'s attempts (4 by default). ' +
+		'Checks the PIN the person received by SMS (SMS.CX). Free, but each call uses one of the OTP\'s attempts (maxAttempts in the Send result). ' +
 		'Needs otpId (from Send) and pin (exactly what the person typed). ' +
 		'Returns verified: true when the PIN is right; otherwise verified: false with code and type: invalid_pin = wrong PIN, ask the person again; ' +
 		'otp_expired, otp_failed (too many wrong PINs) or otp_cancelled = this OTP is over, offer to send a new one; otp_verified = already verified.',
