@@ -236,4 +236,35 @@ async function startDemoModel({ port = 4011, log } = {}) {
 	return { model, credential: modelCredential(model), stop: () => model.close() };
 }
 
-module.exports = { startModel, startDemoModel, modelCredential, SCRIPTED_MODEL_CRED, toolCall, findTool, say, demoBrain, lastToolResults, parseLoose };
+/** The production chat URL path of a workflow's Chat Trigger: <webhookId>/chat. */
+function chatPathOf(wf) {
+	const node = wf && wf.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+	return node ? `${node.webhookId}/chat` : undefined;
+}
+
+/**
+ * For `npm run demo -- --headless`: the AI example's chat as a signed-in user would type it (n8n User Auth: the
+ * server's owner session), with the demo brain playing the model: number → code sent → the PIN read from the
+ * stand-in → verified. Resolves { ok, detail } and leaves the OTP VERIFIED.
+ */
+async function demoAgentChat({ server, standIn, wf, phone = '+33612345679' }) {
+	await server.ensureOwner();
+	const sessionId = `demo-${Date.now()}`;
+	const chat = async (chatInput) => {
+		const r = await server.postWebhook(chatPathOf(wf), { action: 'sendMessage', sessionId, chatInput }, { headers: { cookie: server.cookie } });
+		if (r.status !== 200) throw new Error(`chat answered HTTP ${r.status}: ${r.text.slice(0, 200)}`);
+		return String(r.body && r.body.output);
+	};
+	try {
+		const sent = await chat(`My number is ${phone}`);
+		const otpId = (sent.match(UUID_IN_TEXT) || [])[0];
+		if (!otpId) return { ok: false, detail: `no OTP sent: "${sent}"` };
+		const done = await chat(await standIn.pinOf(otpId));
+		const status = (await standIn.otp(otpId)).status;
+		return { ok: /verified/.test(done) && status === 'VERIFIED', detail: `"${sent}" → "${done}" (OTP ${status})` };
+	} catch (error) {
+		return { ok: false, detail: error.message };
+	}
+}
+
+module.exports = { startModel, startDemoModel, chatPathOf, demoAgentChat, modelCredential, SCRIPTED_MODEL_CRED, toolCall, findTool, say, demoBrain, lastToolResults, parseLoose };
