@@ -33,6 +33,6 @@ export const toolDescriptions: INodeProperties[] = Object.entries(TOOL_DESCRIPTI
 	default: text,
 	typeOptions: { rows: 4 },
 	description:
-		'What the AI model reads about this tool: what the operation does, costs, needs and returns. After changing the operation, check that it still describes that operation.',
+		'What the AI model reads about this tool: what the operation does, costs, needs and returns. Changing the operation switches it to that operation\'s text, unless you edited it.',
 	displayOptions: { show: { '@tool': [true], operation: [operation] } },
 }));
