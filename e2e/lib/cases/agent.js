@@ -112,14 +112,22 @@ function defineAgentCases(ctx) {
 			});
 
 			// n8n hands the model only the error's message (not its description), so the message itself must say how
-			// to fix the call and that nothing was sent. The input helper's self-correcting messages do that: once they
-			// are merged this test passes, and jest reports the `failing` marker: turn it into a plain `it`.
-			it.failing('each answer also says how to fix the call and that nothing was sent', () => {
-				for (const { error } of results.slice(0, 4)) expect(error).toMatch(/nothing was sent|not sent/i);
-				for (const { error } of results.slice(0, 3)) expect(error).toMatch(/E\.164|\+33612246400/);
-				expect(results[3].error).toMatch(/otpId.*Send|Send.*otpId/);
-				expect(results[4].error).toMatch(/otpId.*Send|Send.*otpId/);
-			});
+			// to fix the call. The input helper's self-correcting messages do that: each `failing` test below passes
+			// while its message lacks the fix; once the fix lands jest reports it, and it becomes a plain `it`.
+			const fixes = [
+				['Send {}', 0, /E\.164/, true],
+				['Send with an empty phone number', 1, /E\.164/, true],
+				['Send with "abc"', 2, /E\.164/, true],
+				['Verify with a malformed otpId', 3, /otpId.*\bSend\b|\bSend\b.*otpId/, true],
+				// SMS.CX was asked here (a free GET), so only the fix is expected
+				['Get Status with an unknown otpId', 4, /otpId.*\bSend\b|\bSend\b.*otpId/, false],
+			];
+			for (const [what, index, fix, nothingSent] of fixes) {
+				it.failing(`${what}: the message says how to fix the call${nothingSent ? ' and that nothing was sent' : ''}`, () => {
+					expect(results[index].error).toMatch(fix);
+					if (nothingSent) expect(results[index].error).toMatch(/nothing was sent|not sent/i);
+				});
+			}
 		});
 
 		it('a model that loops on Send pays once; the repeats are refused with "verify or wait"; Verify frees the number', async () => {
