@@ -3,8 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readBoolean } from '../shared/params';
-import type { CallOutcome } from '../shared/transport';
 import type { PreparedItem } from './operations/types';
+
+// Taken from PreparedItem, so the guard wraps `finish` whatever else it is handed.
+type Finish = PreparedItem['finish'];
+type CallOutcome = Parameters<Finish>[0];
 
 /**
  * The spend guard: a model that loops (or a workflow that fires twice) must not pay for a second SMS to a
@@ -121,9 +124,9 @@ export function withSpendGuard(
 	const otpId = ready.call.path.split('/').pop() ?? '';
 	return {
 		...ready,
-		finish: (outcome) => {
-			if (endsOtp(operation, outcome)) releaseOtp(otpId);
-			return ready.finish(outcome);
+		finish: (...args: Parameters<Finish>) => {
+			if (endsOtp(operation, args[0])) releaseOtp(otpId);
+			return ready.finish(...args);
 		},
 	};
 }
@@ -160,7 +163,8 @@ function guardSend(
 			// In flight: held for the requested TTL, in case the answer is lost but the SMS went out.
 			entries.set(key, { expiresAt: now + requestedTtl * 1000 });
 		},
-		finish: (outcome) => {
+		finish: (...args: Parameters<Finish>) => {
+			const [outcome] = args;
 			const held = entries.get(key);
 			if (outcome.ok) {
 				const otpId = String(outcome.body.otpId ?? '');
@@ -172,7 +176,7 @@ function guardSend(
 				// SMS.CX refused it (bad input, no credit, rate limit): nothing was sent, the number is free again.
 				drop(key);
 			}
-			return ready.finish(outcome);
+			return ready.finish(...args);
 		},
 	};
 }
