@@ -170,6 +170,9 @@ export class SmscxOtpTrigger implements INodeType {
 		}
 		// Answered 200 by n8n, so SMS.CX does not retry events this trigger does not handle.
 		if (callback.kind === 'otherEvent') return {};
+		if (callback.dropped > 0) {
+			this.logger.warn(`SMS.CX OTP Trigger: ignored ${callback.dropped} callback entries that are not SMS.CX OTP objects`);
+		}
 
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		let entries = callback.entries.filter(

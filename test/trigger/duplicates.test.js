@@ -1,5 +1,5 @@
 // SMS.CX OTP Trigger, "Ignore Duplicates": what is remembered, where, for how long, and when it does not apply.
-const { useTriggerSandbox, startTrigger, sendOtp, verifyOtp, deliver, callback, entry, token } = require('./setup');
+const { useTriggerSandbox, startTrigger, sendOtp, verifyOtp, deliver, callback, entry, otpIdOf, token } = require('./setup');
 const { dropDuplicates, callbackKey, MAX_REMEMBERED } = require('../../dist/nodes/SmscxOtpTrigger/duplicates');
 
 const key = (otpId, status) => callbackKey({ otpId, status });
@@ -70,14 +70,14 @@ describe('production (Production URL)', () => {
 
 	test('the same otpId + status twice in one batch gives one item', async () => {
 		const trigger = await start();
-		await trigger.post(callback(entry('a', 'VERIFIED'), entry('a', 'VERIFIED'), entry('b', 'VERIFIED')), { query: token });
+		await trigger.post(callback(entry(otpIdOf('a'), 'VERIFIED'), entry(otpIdOf('a'), 'VERIFIED'), entry(otpIdOf('b'), 'VERIFIED')), { query: token });
 		await trigger.settle();
-		expect(trigger.executions[0].items.map((i) => i.otpId)).toEqual(['a', 'b']);
+		expect(trigger.executions[0].items.map((i) => i.otpId)).toEqual([otpIdOf('a'), otpIdOf('b')]);
 	});
 
 	test('entries the Statuses filter drops are not remembered', async () => {
 		const trigger = await start({ parameters: { statuses: ['VERIFIED'] } });
-		await trigger.post(callback(entry('a', 'PENDING')), { query: token });
+		await trigger.post(callback(entry(otpIdOf('a'), 'PENDING')), { query: token });
 		await trigger.settle();
 		expect(trigger.staticData).toBeNull();
 	});
@@ -86,12 +86,12 @@ describe('production (Production URL)', () => {
 describe('the Test URL', () => {
 	test('never drops duplicates and never saves static data, so a callback can be replayed while building', async () => {
 		const trigger = await start({ mode: 'manual' });
-		const body = callback(entry('a', 'VERIFIED'));
+		const body = callback(entry(otpIdOf('a'), 'VERIFIED'));
 		expect((await trigger.post(body, { query: token })).status).toBe(200);
 		await trigger.activate(); // "Listen for test event" again
 		expect((await trigger.post(body, { query: token })).status).toBe(200);
 		await trigger.settle();
-		expect(trigger.executions.map((e) => e.items.map((i) => i.otpId))).toEqual([['a'], ['a']]);
+		expect(trigger.executions.map((e) => e.items.map((i) => i.otpId))).toEqual([[otpIdOf('a')], [otpIdOf('a')]]);
 		expect(trigger.staticData).toBeNull();
 	});
 });
