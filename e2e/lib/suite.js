@@ -137,7 +137,10 @@ function defineSuite(flavourId) {
 
 			it('Verify with the right PIN returns verified: true, and the OTP becomes VERIFIED', () => {
 				const [sent] = itemsOf(result.runData, 'Send');
-				expect(itemsOf(result.runData, 'Verify')).toEqual([{ verified: true, otpId: sent.otpId, status: 'VERIFIED' }]);
+				// Verify adds the OTP's phone number, country and track ID (a free GET after the check)
+				expect(itemsOf(result.runData, 'Verify')).toEqual([
+					{ verified: true, otpId: sent.otpId, status: 'VERIFIED', phoneNumber: sent.phoneNumber, countryIso: sent.countryIso, trackId: null },
+				]);
 				const [after] = itemsOf(result.runData, 'Status after verify');
 				expect(after).toMatchObject({ otpId: sent.otpId, status: 'VERIFIED', attempts: 1 });
 			});
@@ -150,9 +153,10 @@ function defineSuite(flavourId) {
 
 			it(`every SMS.CX request carried the ${auth} header`, async () => {
 				const api = (await requestsSince(standIn, since)).filter((r) => !r.path.startsWith('/__control'));
-				// 2 x POST /otp, 2 x GET status, 2 x verify, 1 x DELETE
+				// 2 x POST /otp, 2 x GET status, 2 x verify (each followed by a free GET for the phone number), 1 x DELETE
+				const expected = ['DELETE /otp/:id', 'POST /otp', 'POST /otp', 'POST /otp/:id', 'POST /otp/:id'];
 				expect(api.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`).sort()).toEqual(
-					['DELETE /otp/:id', 'GET /otp/:id', 'GET /otp/:id', 'POST /otp', 'POST /otp', 'POST /otp/:id', 'POST /otp/:id'].sort(),
+					[...expected, 'GET /otp/:id', 'GET /otp/:id', 'GET /otp/:id', 'GET /otp/:id'].sort(),
 				);
 				expect(new Set(api.map((r) => r.auth))).toEqual(new Set([AUTH_KIND[auth]]));
 			});
