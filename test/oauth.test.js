@@ -1,12 +1,17 @@
-// OAuth2 client credentials: the credential fetches a token once, n8n keeps it with the credential, every
-// request reuses it, and it is renewed before it expires and after a 401. Errors name the cause.
+// OAuth2 client credentials: the credential's dispatcher fetches one token for every execution in the process,
+// bounded by Timeout, renews it before it expires (at half a short lifetime) and after a 401 (only the refused
+// one), and uses a token stored with the credential only when it was issued for the current settings.
 const { useSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
-const { runOtpNode, testCredential } = require('./engine/harness');
+const path = require('path');
+const { runOtpNode, runConcurrently, testCredential } = require('./engine/harness');
+
+const { tokenBinding } = require(path.join(__dirname, '..', 'dist', 'nodes', 'shared', 'oauth.js'));
 
 const sandbox = useSandbox();
 
 const tokenCalls = () => sandbox.sx.requests({ method: 'POST', path: '/oauth/token' });
 const oauth = (overrides = {}) => ({ ...sandbox.credentials.oAuth2ClientCredentials, ...overrides });
+const client = (overrides) => ({ applicationId: 'app-n8n', applicationSecret: SECRETS.applicationSecret, scopes: null, ...overrides });
 
 async function otpIds(count) {
 	const ids = [];
@@ -24,9 +29,9 @@ describe('OAuth2 client credentials', () => {
 		expect(tokenCalls()).toHaveLength(1);
 		const [post] = sandbox.sx.requests({ method: 'POST', path: '/otp' });
 		expect(post.auth).toBe('bearer');
-		expect(result.credentialStore.oauthAccessToken).toMatch(/\S{20,}/);
-		expect(result.credentialEvents).toEqual([{ event: 'credentialsUpdated', type: 'smscxApi', expired: false }]);
-		expect(result.serialized).not.toContain(result.credentialStore.oauthAccessToken);
+		// the dispatcher holds the token: n8n never had to fetch one of its own
+		expect(result.credentialEvents).toEqual([]);
+		expect(result.serialized).not.toMatch(/sxat_/);
 		expectNoSecrets(result);
 	});
 
@@ -38,37 +43,106 @@ describe('OAuth2 client credentials', () => {
 			credentials: oauth(),
 		});
 		expect(first.success).toHaveLength(12);
-		// the next execution starts from the credential as n8n saved it
-		const second = await runOtpNode({
-			parameters: { operation: 'status', otpId: ids[0] },
-			credentials: first.credentialStore,
-		});
+		const second = await runOtpNode({ parameters: { operation: 'status', otpId: ids[0] }, credentials: oauth() });
 		expect(second.status).toBe('success');
 		expect(tokenCalls()).toHaveLength(1);
 		expect(sandbox.sx.requests({ method: 'GET' })).toHaveLength(13);
 	});
 
-	test('renews a token that is about to expire before using it (no 401 on the way)', async () => {
-		sandbox.sx.configure({
-			oauthClients: [{ applicationId: 'app-n8n', applicationSecret: SECRETS.applicationSecret, scopes: null, tokenLifetimeSeconds: 31 }],
-		});
-		const first = await runOtpNode({ parameters: sendParams(), credentials: oauth() });
-		await new Promise((resolve) => setTimeout(resolve, 1100)); // now less than 30 s of the token remain
-		const second = await runOtpNode({ parameters: sendParams(), credentials: first.credentialStore });
-		expect(second.status).toBe('success');
+	test('60 concurrent executions fetch 1 token', async () => {
+		const results = await runConcurrently(60, () => ({ parameters: sendParams(), credentials: oauth() }));
+		expect(results.map((r) => r.status)).toEqual(Array(60).fill('success'));
+		expect(tokenCalls()).toHaveLength(1);
+		expect(sandbox.sx.messages).toHaveLength(60);
+	});
+
+	test('a lifetime shorter than the renewal margin renews at half the lifetime, not on every call', async () => {
+		sandbox.sx.configure({ oauthClients: [client({ tokenLifetimeSeconds: 2 })] });
+		for (let i = 0; i < 3; i++) expect((await runOtpNode({ parameters: sendParams(), credentials: oauth() })).status).toBe('success');
+		expect(tokenCalls()).toHaveLength(1); // before: one token per request
+		await new Promise((resolve) => setTimeout(resolve, 1100)); // past half the lifetime
+		expect((await runOtpNode({ parameters: sendParams(), credentials: oauth() })).status).toBe('success');
 		expect(tokenCalls()).toHaveLength(2);
 		expect(sandbox.sx.requests().filter((r) => r.status === 401)).toHaveLength(0);
 	});
 
+	test.each([['omit'], [0], [-5]])('expires_in %p is read as "does not expire": one token, renewed only after a 401', async (answer) => {
+		sandbox.sx.configure({ oauthClients: [client({ tokenLifetimeSeconds: 3600, answerExpiresIn: answer })] });
+		for (let i = 0; i < 3; i++) expect((await runOtpNode({ parameters: sendParams(), credentials: oauth() })).status).toBe('success');
+		expect(tokenCalls()).toHaveLength(1);
+		sandbox.sx.advanceClock(3601); // SMS.CX expires it after all
+		expect((await runOtpNode({ parameters: sendParams(), credentials: oauth() })).status).toBe('success');
+		expect(tokenCalls()).toHaveLength(2);
+		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' }).map((r) => r.status)).toEqual([201, 201, 201, 401, 201]);
+	});
+
 	test('renews the token after a 401 and sends the refused Send once more (it was not processed)', async () => {
 		const first = await runOtpNode({ parameters: sendParams(), credentials: oauth() });
-		sandbox.sx.advanceClock(3601); // SMS.CX now considers the token expired; the credential does not know
-		const second = await runOtpNode({ parameters: sendParams(), credentials: first.credentialStore });
+		expect(first.status).toBe('success');
+		sandbox.sx.advanceClock(3601); // SMS.CX now considers the token expired; the node does not know
+		const second = await runOtpNode({ parameters: sendParams(), credentials: oauth() });
 		expect(second.status).toBe('success');
 		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' }).map((r) => r.status)).toEqual([201, 401, 201]);
 		expect(sandbox.sx.messages).toHaveLength(2);
 		expect(tokenCalls()).toHaveLength(2);
-		expect(second.credentialStore.oauthAccessToken).not.toBe(first.credentialStore.oauthAccessToken);
+	});
+
+	test('a 401 renews only the token that was refused: 10 refused items share one renewal', async () => {
+		const ids = await otpIds(10);
+		await runOtpNode({ parameters: { operation: 'status', otpId: ids[0] }, credentials: oauth() });
+		sandbox.sx.advanceClock(3601);
+		sandbox.sx.configure({ latencyMs: 20 }); // all ten are in flight with the old token at once
+		const result = await runOtpNode({
+			parameters: { operation: 'status', otpId: '={{ $json.id }}', options: { concurrency: 10 } },
+			items: ids.map((id) => ({ id })),
+			credentials: oauth(),
+		});
+		expect(result.success).toHaveLength(10);
+		// before: each late 401 threw away the token another item had just fetched
+		expect(tokenCalls()).toHaveLength(2);
+	});
+
+	test('the token request is bounded by Timeout, and a failed one says nothing was sent', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/oauth/token', kind: 'hang' });
+		const hung = await runOtpNode({ parameters: sendParams('+33612246400', {}, { timeout: 300 }), credentials: oauth() });
+		expect(hung.status).toBe('error');
+		expect(hung.error.message).toMatch(/could not get an OAuth2 access token.*no answer within the timeout\. Nothing was sent/);
+		expect(hung.error.description).not.toMatch(/may have processed/);
+		sandbox.sx.injectFault({ method: 'POST', path: '/oauth/token', kind: 'closeBeforeProcessing' });
+		const dropped = await runOtpNode({ parameters: sendParams(), credentials: oauth() });
+		expect(dropped.error.message).toMatch(/could not get an OAuth2 access token.*Nothing was sent/);
+		expect(dropped.error.description).not.toMatch(/may have processed/);
+		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' })).toHaveLength(0);
+		expectNoSecrets(dropped);
+	});
+
+	test('a stored token is used only when it was issued for this application ID, scope and Base URL', async () => {
+		const issued = await (
+			await fetch(`${sandbox.sx.url}/oauth/token`, {
+				method: 'POST',
+				headers: {
+					Authorization: `Basic ${Buffer.from(`app-n8n:${SECRETS.applicationSecret}`).toString('base64')}`,
+					'Content-Type': 'application/x-www-form-urlencoded',
+				},
+				body: 'grant_type=client_credentials',
+			})
+		).json();
+		const stored = { oauthAccessToken: issued.access_token, oauthExpiresAt: Date.now() + 3600000 };
+		// bound to these settings: used as is, no token call
+		const bound = await runOtpNode({
+			parameters: sendParams(),
+			credentials: oauth({ ...stored, oauthTokenBinding: tokenBinding(oauth()) }),
+		});
+		expect(bound.status).toBe('success');
+		expect(tokenCalls()).toHaveLength(1); // the one made above by this test
+		// the credential was edited (scope otp): the stored token is not used, a new one is fetched
+		const edited = await runOtpNode({
+			parameters: sendParams(),
+			credentials: oauth({ ...stored, scope: 'otp', oauthTokenBinding: tokenBinding(oauth()) }),
+		});
+		expect(edited.status).toBe('success');
+		expect(tokenCalls()).toHaveLength(2);
+		expect(tokenCalls()[1].body).toMatchObject({ scope: 'otp' });
 	});
 
 	test('a wrong application secret fails with a message naming the cause, without the secret', async () => {

@@ -39,7 +39,12 @@ function detailsOf(outcome: CallOutcome): IDataObject {
 
 /** The OTP's phone number (and country, track ID), read with a free GET; nothing when that read fails. */
 async function otpDetails(otpId: string, followUp: FollowUp): Promise<IDataObject> {
-	return detailsOf(await followUp({ method: 'GET', path: `/otp/${otpId}`, idempotent: true }));
+	try {
+		return detailsOf(await followUp({ method: 'GET', path: `/otp/${otpId}`, idempotent: true }));
+	} catch {
+		// the run stopped or was cancelled after the check: the verify result stands, without the details
+		return {};
+	}
 }
 
 /**
