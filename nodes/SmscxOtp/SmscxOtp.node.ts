@@ -191,7 +191,7 @@ export class SmscxOtp implements INodeType {
 					try {
 						if ('error' in entry) throw entry.error;
 						const outcome = await run.call(entry.ready.call, entry.policy, entry.ready.beforeCall);
-						const json = await entry.ready.finish(outcome, (call) => run.call(call, entry.policy));
+						const json = await entry.ready.finish(outcome, (followUp) => run.call(followUp, entry.policy));
 						returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
 						if (entry.operation === 'new') sent.push(describeSent(itemIndex, json));
 					} catch (caught) {

@@ -42,7 +42,7 @@ async function otpDetails(otpId: string, followUp: FollowUp): Promise<IDataObjec
 	try {
 		return detailsOf(await followUp({ method: 'GET', path: `/otp/${otpId}`, idempotent: true }));
 	} catch {
-		// the run stopped or was cancelled after the check: the verify result stands, without the details
+		// the run was stopped or cancelled before the free read left: the verify result stands without details
 		return {};
 	}
 }
