@@ -16,6 +16,8 @@ import { send, sendFields } from './operations/send';
 import { status } from './operations/status';
 import type { PreparedItem, PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
+import { spendGuardOption, withSpendGuard } from './spendGuard';
+import { toolDescriptions } from './toolDescriptions';
 
 /**
  * SMS.CX OTP: send a one-time PIN by SMS, check its status, verify what the person typed, cancel it.
@@ -37,47 +39,61 @@ export class SmscxOtp implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ {"cancel": "Cancel OTP", "new": "Send OTP", "status": "Get OTP status", "verify": "Verify OTP"}[$parameter["operation"]] }}',
-		description: 'Verify phone numbers with SMS.CX one-time passwords (OTP) sent by SMS',
+			'={{ {"cancel": "Cancel OTP", "new": "Send OTP", "status": "Get OTP Status", "verify": "Verify OTP"}[$parameter["operation"]] }}',
+		description: 'Send an SMS.CX one-time PIN by SMS, verify what the person typed, get its status or cancel it',
 		defaults: { name: 'SMS.CX OTP' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smscxApi', required: true }],
 		properties: [
+			// One resource, so that n8n names each operation by its action (tool names and descriptions, the
+			// node creator's "OTP Actions"). Workflows saved without it get the default.
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'OTP', value: 'otp' }],
+				default: 'otp',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
+				// Not chosen by an AI model: one tool node per operation gives each tool its own description,
+				// schema and spend guard, and a model that may only verify cannot send.
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['otp'] } },
 				options: [
 					{
 						name: 'Cancel',
 						value: 'cancel',
-						action: 'Cancel OTP',
+						action: 'Cancel an OTP',
 						description: 'Cancel a pending OTP so its PIN can no longer be verified',
 					},
 					{
 						name: 'Get Status',
 						value: 'status',
-						action: 'Get OTP status',
+						action: 'Get the status of an OTP',
 						description: 'Get an OTP with its status (PENDING, VERIFIED, EXPIRED, CANCELLED, FAILED) and attempts',
 					},
 					{
 						name: 'Send',
 						value: 'new',
-						action: 'Send OTP',
+						action: 'Send an OTP',
 						description: 'Generate a PIN and send it by SMS to a phone number (a paid SMS)',
 					},
 					{
 						name: 'Verify',
 						value: 'verify',
-						action: 'Verify OTP',
+						action: 'Verify an OTP',
 						description: 'Check the PIN the person typed; returns verified true or false',
 					},
 				],
 				default: 'new',
 			},
+			...toolDescriptions,
 			...sendFields,
 			otpIdField,
 			...verifyFields,
@@ -133,6 +149,7 @@ export class SmscxOtp implements INodeType {
 						description:
 							'How many times (0–10) Get Status is retried after a server failure, timeout or dropped connection. Send, Verify and Cancel are only retried when the connection could not be opened, so an SMS is never sent twice.',
 					},
+					spendGuardOption,
 					{
 						displayName: 'Timeout (Ms)',
 						name: 'timeout',
@@ -168,7 +185,8 @@ export class SmscxOtp implements INodeType {
 					throw new NodeOperationError(node, `Unknown operation "${operation}"`, { itemIndex });
 				}
 				const options = readOptions(this, itemIndex);
-				return { operation, ready: prepare(this, itemIndex, credentials), ...options };
+				const ready = withSpendGuard(this, itemIndex, operation, credentials, prepare(this, itemIndex, credentials));
+				return { operation, ready, ...options };
 			} catch (error) {
 				return { error: asItemError(error, itemIndex) };
 			}

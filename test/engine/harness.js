@@ -33,9 +33,16 @@ class ManualTrigger {
 	}
 }
 
+/** The AI-tool variant n8n builds from a usableAsTool node (name + 'Tool', AI tool output), enough for the engine. */
+function toolVariant(node) {
+	const description = { ...node.description, name: `${node.description.name}Tool`, outputs: ['ai_tool'] };
+	return Object.assign(Object.create(Object.getPrototypeOf(node)), node, { description });
+}
+
 const nodeClasses = {
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 	'n8n-nodes-smscx.smscxOtp': new SmscxOtp(),
+	'n8n-nodes-smscx.smscxOtpTool': toolVariant(new SmscxOtp()),
 };
 const credentialClasses = { smscxApi: new SmscxApi() };
 
@@ -110,16 +117,25 @@ function additionalDataFor(credentialsHelper, hooks, executionId) {
  * @param {object[]} [opts.items]    input items' json (default one empty item)
  * @param {object} opts.credentials  smscxApi credential data
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
+ * @param {string} [opts.type]       the node type, e.g. 'n8n-nodes-smscx.smscxOtpTool' for the AI-tool variant
+ * @param {string} [opts.credentialId]  the ID of the credential entry the node points at
  */
-function startOtpNode({ parameters, items = [{}], credentials, onError }) {
+function startOtpNode({
+	parameters,
+	items = [{}],
+	credentials,
+	onError,
+	type = 'n8n-nodes-smscx.smscxOtp',
+	credentialId = 'cred-1',
+}) {
 	const otpNode = {
 		id: 'otp-node',
 		name: 'SMS.CX OTP',
-		type: 'n8n-nodes-smscx.smscxOtp',
+		type,
 		typeVersion: 1,
 		position: [200, 0],
 		parameters,
-		credentials: { smscxApi: { id: 'cred-1', name: 'SMS.CX account' } },
+		credentials: { smscxApi: { id: credentialId, name: 'SMS.CX account' } },
 		...(onError ? { onError } : {}),
 	};
 	const trigger = {
