@@ -97,7 +97,7 @@ class Cluster {
 	 * @param {number} [o.webhooks]    `n8n webhook` processors (default 2)
 	 * @param {number} [o.concurrency] per worker (default 10, n8n's default)
 	 */
-	constructor({ workers = 2, webhooks = 2, concurrency = 10, name = `queue-${Date.now()}`, log = () => {} } = {}) {
+	constructor({ workers = 2, webhooks = 2, concurrency = 10, name = 'cluster', log = () => {} } = {}) {
 		this.counts = { workers, webhooks };
 		this.concurrency = concurrency;
 		this.dir = path.join(SCRATCH, 'queue', name);

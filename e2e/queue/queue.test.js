@@ -136,33 +136,42 @@ d('n8n 2.x in queue mode (Postgres 17, Redis, main + 2 workers + 2 webhook proce
 			// Each ran on a worker (its log says so), none in the webhook processors or main.
 			for (const e of runs) expect(ranOnWorker(e.id)).toBeGreaterThanOrEqual(0);
 
+			// One paid send and one verify attempt (Verify may read the OTP back with a GET), all accepted.
 			const api = (await requestsSince(since)).filter((r) => !r.path.startsWith('/oauth'));
-			expect(api.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'POST 200']);
+			expect(api.filter((r) => r.method === 'POST').map((r) => `${r.path === '/otp' ? 'send' : 'verify'} ${r.status}`)).toEqual(['send 201', 'verify 200']);
+			expect(api.filter((r) => r.status >= 300)).toEqual([]);
 			expect(new Set(api.map((r) => r.auth))).toEqual(new Set([auth === 'apiKey' ? 'apiKey' : 'bearer']));
 		});
 
-		it('OAuth2: the token one worker fetched is reused by the other worker and by later executions', async () => {
-			const before = (await standIn.requests()).filter((r) => r.path === '/oauth/token').length;
+		it('OAuth2: each worker fetches a token at most once; later executions on either worker reuse them', async () => {
+			const tokenCalls = async () => (await standIn.requests()).filter((r) => r.path === '/oauth/token').length;
+			const afterFirst = await tokenCalls();
 			const ranOn = new Set();
-			let rounds = 0;
-			// Concurrent sign-ups until both workers have run one (Bull hands jobs to whichever worker is free).
-			while (ranOn.size < 2 && rounds < 8) {
-				rounds++;
+			const round = async (r) => {
 				const answers = await Promise.all(
-					Array.from({ length: 6 }, (_, i) => cluster.post(`${AUTHS.oauthLong}-send`, { phone: `+3361234${rounds}${i}00` }, { via: i % 2 })),
+					Array.from({ length: 6 }, (_, i) => cluster.post(`${AUTHS.oauthLong}-send`, { phone: `+3361234${r}${i}00` }, { via: i % 2 })),
 				);
 				for (const a of answers) expect(a.status).toBe(200);
 				for (const e of await settled(SIGNUP_ID('oauthLong'))) {
 					const w = ranOnWorker(e.id);
 					if (w >= 0) ranOn.add(w);
 				}
-			}
+			};
+			// Concurrent sign-ups until both workers have run one (Bull hands jobs to whichever worker is free).
+			let rounds = 0;
+			while (ranOn.size < 2 && rounds < 8) await round(++rounds);
 			expect(ranOn.size).toBe(2);
-			const tokenCalls = (await standIn.requests()).filter((r) => r.path === '/oauth/token');
-			// The one token call is the first Send → Verify's (above); nothing since, on either worker.
-			expect(tokenCalls).toHaveLength(1);
-			expect(tokenCalls.length - before).toBe(0);
-			note('oauth', { tokenCalls: tokenCalls.length, executions: (await executions(SIGNUP_ID('oauthLong'))).length, roundsUntilBothWorkers: rounds });
+			const withBothWorkers = await tokenCalls();
+			expect(withBothWorkers).toBeLessThanOrEqual(cluster.workers.length);
+			// Later executions, on both workers: no new token.
+			await round(++rounds);
+			await round(++rounds);
+			expect(await tokenCalls()).toBe(withBothWorkers);
+			note('oauth', {
+				tokenCallsAfterFirstSendVerify: afterFirst,
+				tokenCallsWithBothWorkers: withBothWorkers,
+				executions: (await executions(SIGNUP_ID('oauthLong'))).length,
+			});
 		});
 	});
 
