@@ -647,7 +647,7 @@ export class Dispatcher {
 			if (this.token && now < this.token.renewAt) return this.token.value;
 			const flight = this.flight;
 			if (!flight) {
-				this.flight = flight0();
+				this.flight = newFlight();
 				return '';
 			}
 			// wake at least every TICK_MS, so a cancelled run stops waiting within a second
@@ -693,7 +693,7 @@ interface Flight {
 	problem?: TokenProblem;
 }
 
-function flight0(): Flight {
+function newFlight(): Flight {
 	let land = () => {};
 	const landed = new Promise<void>((resolve) => (land = resolve));
 	return { landed, land };
