@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { requestToken, tokenBinding } from '../nodes/shared/oauth';
+import { requestToken, takeTokenTimeout, tokenBinding } from '../nodes/shared/oauth';
 
 /**
  * One credential for every SMS.CX node: it authenticates requests itself (API key, access token, or an
@@ -157,14 +157,16 @@ export class SmscxApi implements ICredentialType {
 	}
 
 	/**
-	 * Fetches an access token (client-credentials grant) when n8n asks: its credential Test, or a stored token
-	 * that is empty. The node's calls get theirs from the dispatcher (nodes/shared/dispatcher.ts), which also
-	 * uses a token stored here, but only when `oauthTokenBinding` says it was issued for the current
-	 * application ID, scope and Base URL.
+	 * Fetches an access token (client-credentials grant) when n8n asks: its credential Test, or a call whose
+	 * stored token is empty. The dispatcher (nodes/shared/dispatcher.ts) empties it for one call when it needs a
+	 * new token, so n8n runs this and saves the result with the credential, where every process finds it. A
+	 * saved token is used only when `oauthTokenBinding` says it was issued for the current application ID,
+	 * scope and Base URL.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const timeoutMs = takeTokenTimeout(credentials);
 		if (credentials.authType !== 'oAuth2ClientCredentials') return {};
-		const token = await requestToken(async (options) => await this.helpers.httpRequest(options), credentials, 30000);
+		const token = await requestToken(async (options) => await this.helpers.httpRequest(options), credentials, timeoutMs);
 		return {
 			oauthAccessToken: token.accessToken,
 			oauthExpiresAt: token.expiresAt,

@@ -1,9 +1,10 @@
-// OAuth2 client credentials: the credential's dispatcher fetches one token for every execution in the process,
-// bounded by Timeout, renews it before it expires (at half a short lifetime) and after a 401 (only the refused
-// one), and uses a token stored with the credential only when it was issued for the current settings.
+// OAuth2 client credentials: the credential's dispatcher fetches one token for every execution in the process
+// through n8n's preAuthentication (so n8n saves it with the credential, where other processes and later
+// executions find it), bounded by Timeout, renews it before it expires (at half a short lifetime) and after a 401
+// (only the refused one), and adopts a saved token only when it was issued for the current settings.
 const { useSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
 const path = require('path');
-const { runOtpNode, runConcurrently, testCredential } = require('./engine/harness');
+const { credentialStore, forgetDispatchers, runOtpNode, runConcurrently, testCredential } = require('./engine/harness');
 
 const { tokenBinding } = require(path.join(__dirname, '..', 'dist', 'nodes', 'shared', 'oauth.js'));
 
@@ -29,10 +30,58 @@ describe('OAuth2 client credentials', () => {
 		expect(tokenCalls()).toHaveLength(1);
 		const [post] = sandbox.sx.requests({ method: 'POST', path: '/otp' });
 		expect(post.auth).toBe('bearer');
-		// the dispatcher holds the token: n8n never had to fetch one of its own
-		expect(result.credentialEvents).toEqual([]);
+		// fetched through n8n's preAuthentication, which saved it with the credential (bound to its settings)
+		expect(result.credentialEvents).toEqual([{ event: 'credentialsUpdated', type: 'smscxApi', expired: false }]);
+		expect(result.credentialStore).toMatchObject({
+			oauthAccessToken: expect.stringMatching(/^sxat_/),
+			oauthExpiresAt: expect.any(Number),
+			oauthTokenBinding: tokenBinding(oauth()),
+		});
+		// the Timeout passed to preAuthentication is not saved
+		expect(Object.keys(result.credentialStore).filter((key) => /timeout/i.test(key))).toEqual([]);
 		expect(result.serialized).not.toMatch(/sxat_/);
 		expectNoSecrets(result);
+	});
+
+	test('a token one process saved is adopted by an execution in another process: one token call', async () => {
+		const store = credentialStore(oauth());
+		const first = await runOtpNode({ parameters: sendParams(), credentials: oauth(), store });
+		expect(first.status).toBe('success');
+		const saved = store.smscxApi.oauthAccessToken;
+		forgetDispatchers(); // a new n8n process (a queue-mode worker, an `n8n execute` run): nothing in memory
+		const second = await runOtpNode({ parameters: sendParams(), credentials: oauth(), store });
+		expect(second.status).toBe('success');
+		expect(second.credentialEvents).toEqual([]); // n8n ran no token request
+		expect(tokenCalls()).toHaveLength(1);
+		const posts = sandbox.sx.requests({ method: 'POST', path: '/otp' });
+		expect(posts.map((r) => [r.status, r.auth])).toEqual([
+			[201, 'bearer'],
+			[201, 'bearer'],
+		]);
+		expect(store.smscxApi.oauthAccessToken).toBe(saved);
+	});
+
+	test.each([
+		['application ID', { applicationId: 'app-other' }],
+		['scope', { scope: 'otp' }],
+		['Base URL', { baseUrl: 'edited' }],
+	])('a saved token is not adopted once the %s was edited: a new one is fetched and saved', async (_what, edit) => {
+		sandbox.sx.configure({
+			oauthClients: [client({ tokenLifetimeSeconds: 3600 }), client({ applicationId: 'app-other', tokenLifetimeSeconds: 3600 })],
+		});
+		const store = credentialStore(oauth());
+		expect((await runOtpNode({ parameters: sendParams(), credentials: oauth(), store })).status).toBe('success');
+		const saved = store.smscxApi.oauthAccessToken;
+		forgetDispatchers();
+		// the edit keeps the saved token fields, as n8n does when the user changes a visible field
+		const changes = edit.baseUrl ? { baseUrl: sandbox.sx.url.replace('127.0.0.1', 'localhost') } : edit;
+		Object.assign(store.smscxApi, changes);
+		const edited = await runOtpNode({ parameters: sendParams(), credentials: oauth(), store });
+		expect(edited.status).toBe('success');
+		expect(tokenCalls()).toHaveLength(2);
+		expect(store.smscxApi.oauthAccessToken).not.toBe(saved);
+		expect(store.smscxApi.oauthTokenBinding).toBe(tokenBinding({ ...oauth(), ...changes }));
+		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' }).map((r) => r.status)).toEqual([201, 201]);
 	});
 
 	test('reuses the token for every item and the next execution: one token call in all', async () => {
@@ -49,11 +98,18 @@ describe('OAuth2 client credentials', () => {
 		expect(sandbox.sx.requests({ method: 'GET' })).toHaveLength(13);
 	});
 
-	test('60 concurrent executions fetch 1 token', async () => {
-		const results = await runConcurrently(60, () => ({ parameters: sendParams(), credentials: oauth() }));
+	test('60 concurrent executions fetch 1 token, saved once; the next process adopts it', async () => {
+		const store = credentialStore(oauth());
+		const results = await runConcurrently(60, () => ({ parameters: sendParams(), credentials: oauth(), store }));
 		expect(results.map((r) => r.status)).toEqual(Array(60).fill('success'));
 		expect(tokenCalls()).toHaveLength(1);
+		expect(results.flatMap((r) => r.credentialEvents)).toHaveLength(1);
 		expect(sandbox.sx.messages).toHaveLength(60);
+		forgetDispatchers();
+		const later = await runConcurrently(60, () => ({ parameters: sendParams(), credentials: oauth(), store }));
+		expect(later.map((r) => r.status)).toEqual(Array(60).fill('success'));
+		expect(tokenCalls()).toHaveLength(1);
+		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' }).filter((r) => r.status !== 201)).toEqual([]);
 	});
 
 	test('a lifetime shorter than the renewal margin renews at half the lifetime, not on every call', async () => {
@@ -109,11 +165,18 @@ describe('OAuth2 client credentials', () => {
 		expect(hung.error.message).toMatch(/could not get an OAuth2 access token.*no answer within the timeout\. Nothing was sent/);
 		expect(hung.error.description).not.toMatch(/may have processed/);
 		sandbox.sx.injectFault({ method: 'POST', path: '/oauth/token', kind: 'closeBeforeProcessing' });
-		const dropped = await runOtpNode({ parameters: sendParams(), credentials: oauth() });
-		expect(dropped.error.message).toMatch(/could not get an OAuth2 access token.*Nothing was sent/);
-		expect(dropped.error.description).not.toMatch(/may have processed/);
+		const store = credentialStore(oauth());
+		const dropped = await runConcurrently(5, () => ({ parameters: sendParams(), credentials: oauth(), store }));
+		for (const result of dropped) {
+			// the one that fetched and the four that waited for it
+			expect(result.error.message).toMatch(/could not get an OAuth2 access token.*Nothing was sent/);
+			expect(result.error.description).not.toMatch(/may have processed/);
+			expect(result.credentialEvents).toEqual([]);
+			expectNoSecrets(result);
+		}
+		expect(tokenCalls()).toHaveLength(2); // the hung one, then one for the five
+		expect(store.smscxApi.oauthAccessToken).toBe(''); // nothing saved
 		expect(sandbox.sx.requests({ method: 'POST', path: '/otp' })).toHaveLength(0);
-		expectNoSecrets(dropped);
 	});
 
 	test('a stored token is used only when it was issued for this application ID, scope and Base URL', async () => {

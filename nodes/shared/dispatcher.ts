@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { SmscxFailure } from './errors';
-import { baseUrlOf, locationHost, requestToken, tokenBinding, TokenProblem } from './oauth';
+import { baseUrlOf, locationHost, TOKEN_TIMEOUT_FIELD, tokenBinding, TokenProblem } from './oauth';
 
 /**
  * The one way to SMS.CX: one dispatcher per credential per n8n process, shared by every execution and every
@@ -35,8 +35,11 @@ import { baseUrlOf, locationHost, requestToken, tokenBinding, TokenProblem } fro
  *      retry. Send, Verify (counts an attempt) and Cancel do not;
  *    - a 3xx is a failure naming the Location's host: redirects are never followed (no credential, body or
  *      secret reaches another host);
- *    - OAuth2: the dispatcher holds the token, fetched once for every execution (single flight), bounded by
- *      Timeout; a 401 renews only the token that was refused, and the call is sent once more.
+ *    - OAuth2: the dispatcher holds the token. It adopts the one n8n saved with the credential when that was
+ *      issued for these settings; otherwise one call (single flight) goes with the stored token emptied, so n8n
+ *      runs the credential's preAuthentication (the token request) and SAVES the result with the credential,
+ *      where other processes (queue-mode workers, CLI runs) and later executions find it. The other calls wait
+ *      for it. A 401 renews only the token that was refused, and the call is sent once more.
  */
 
 export interface CallPolicy {
@@ -292,7 +295,8 @@ export class Dispatcher {
 	// OAuth2
 	private token: { value: string; renewAt: number } | undefined;
 
-	private fetching: Promise<string> | undefined;
+	/** Set while one call fetches a token through n8n; the other calls wait until it ends. */
+	private flight: Flight | undefined;
 
 	private refusedToken: string | undefined;
 
@@ -475,16 +479,28 @@ export class Dispatcher {
 		for (;;) {
 			let token: string | undefined;
 			if (this.usesOAuth) {
-				try {
-					token = await this.bearer(run, policy.timeoutMs);
-				} catch (error) {
-					return { ok: false, failure: tokenFailure(error) };
-				}
+				const bearer = await this.bearer(run);
+				if (bearer instanceof TokenProblem) return { ok: false, failure: tokenFailure(bearer) };
+				token = bearer;
 			}
-			const held = await this.turn(run, deadline, policy.maxRateLimitWaitSeconds, first);
-			first = false;
-			if (held) return { ok: false, failure: held };
-			const outcome = await this.send(run, call, policy, token);
+			// '' = this call fetches the token: n8n runs preAuthentication (bounded by Timeout through a field it
+			// reads and removes), saves the token with the credential and puts it into `data` before sending.
+			const fetching = token === '';
+			const data: ICredentialDataDecryptedObject =
+				token === undefined
+					? run.credentials
+					: { ...run.credentials, oauthAccessToken: token, ...(fetching ? { [TOKEN_TIMEOUT_FIELD]: policy.timeoutMs } : {}) };
+			let outcome: HttpAnswer | NetworkFailure | TokenProblem | undefined;
+			try {
+				const held = await this.turn(run, deadline, policy.maxRateLimitWaitSeconds, first);
+				first = false;
+				if (held) return { ok: false, failure: held };
+				outcome = await this.send(run, call, policy, data);
+			} finally {
+				if (fetching) this.landed(data, outcome instanceof TokenProblem ? outcome : undefined);
+			}
+			if (outcome instanceof TokenProblem) return { ok: false, failure: tokenFailure(outcome) };
+			token = fetching ? String(data.oauthAccessToken ?? '') : token;
 			const failure = this.judge(outcome, call);
 			if (!failure) return { ok: true, body: parseBody((outcome as HttpAnswer).body) as IDataObject };
 
@@ -510,8 +526,8 @@ export class Dispatcher {
 		run: Run,
 		call: SmscxCall,
 		policy: CallPolicy,
-		token: string | undefined,
-	): Promise<HttpAnswer | NetworkFailure> {
+		data: ICredentialDataDecryptedObject,
+	): Promise<HttpAnswer | NetworkFailure | TokenProblem> {
 		// One macrotask before leaving: an answer that just freed this turn may fail its item, and the item's
 		// run must get to stop (synchronously, in its own promise chain) before this call leaves.
 		await sleep(0);
@@ -533,8 +549,6 @@ export class Dispatcher {
 			headers: { Accept: 'application/json' },
 			...(call.body ? { body: call.body } : {}),
 		};
-		// The dispatcher's token, so n8n never fetches one of its own for this call.
-		const data = token === undefined ? run.credentials : { ...run.credentials, oauthAccessToken: token };
 		try {
 			const response = (await run.fn.helpers.httpRequestWithAuthentication.call(run.fn, 'smscxApi', options, {
 				credentialsDecrypted: { id: 'smscxApi', name: 'SMS.CX API', type: 'smscxApi', data },
@@ -548,6 +562,8 @@ export class Dispatcher {
 			this.learn(answer);
 			return answer;
 		} catch (error) {
+			// The token still empty: the credential's token request failed and this call never left.
+			if (this.usesOAuth && data.oauthAccessToken === '') return tokenProblemIn(error);
 			// n8n wraps the HTTP client's error; read only its network code, never the request it carries
 			// (that holds the credential's headers). HTTP statuses never land here (ignoreHttpStatusErrors).
 			const cause = (error as { cause?: unknown }).cause ?? error;
@@ -619,38 +635,48 @@ export class Dispatcher {
 
 	// -------------------------------------------------------------------------------------------- OAuth2
 
-	/** The token to send: the one held, a stored one bound to this credential, or one fetch for everybody. */
-	private async bearer(run: Run, timeoutMs: number): Promise<string> {
-		const now = Date.now();
-		if (!this.token) this.adoptStored(run.credentials, now);
-		if (this.token && now < this.token.renewAt) return this.token.value;
-		if (!this.fetching) {
-			this.fetching = this.fetchToken(run, timeoutMs).finally(() => (this.fetching = undefined));
+	/**
+	 * The token to send: the one held, the one n8n saved with the credential if it was issued for these very
+	 * settings, or '' when this call is the one that fetches a new token (the others wait for it), or why the
+	 * token request it waited for failed.
+	 */
+	private async bearer(run: Run): Promise<string | TokenProblem> {
+		for (;;) {
+			const now = Date.now();
+			if (!this.token || now >= this.token.renewAt) this.adoptStored(run.credentials, now);
+			if (this.token && now < this.token.renewAt) return this.token.value;
+			const flight = this.flight;
+			if (!flight) {
+				this.flight = newFlight();
+				return '';
+			}
+			// wake at least every TICK_MS, so a cancelled run stops waiting within a second
+			while (this.flight === flight) {
+				if (run.ended) throw run.ended;
+				await Promise.race([flight.landed, sleep(TICK_MS)]);
+			}
+			if (flight.problem) return flight.problem;
 		}
-		return await this.fetching;
 	}
 
-	/** A token n8n stored with the credential (e.g. by its Test), if it was issued for these very settings. */
+	/** A saved token not about to expire, issued for the current application ID, scope and Base URL. */
 	private adoptStored(credentials: ICredentialDataDecryptedObject, now: number): void {
 		const stored = String(credentials.oauthAccessToken ?? '');
 		if (!stored || stored === this.refusedToken || credentials.oauthTokenBinding !== tokenBinding(credentials)) return;
 		const expiresAt = Number(credentials.oauthExpiresAt) || 0;
 		if (expiresAt !== 0 && expiresAt - now < TOKEN_RENEWAL_MARGIN_MS) return;
-		this.token = { value: stored, renewAt: expiresAt === 0 ? Infinity : expiresAt - TOKEN_RENEWAL_MARGIN_MS };
+		if (this.token?.value === stored) return; // the one held, already due
+		this.token = { value: stored, renewAt: renewalOf(expiresAt, now) };
 	}
 
-	private async fetchToken(run: Run, timeoutMs: number): Promise<string> {
-		const issued = await requestToken(
-			async (options) => await run.fn.helpers.httpRequest(options),
-			run.credentials,
-			timeoutMs,
-		);
-		const now = Date.now();
-		// A lifetime shorter than the margin renews at half the lifetime, not on every call.
-		const lifetime = issued.expiresAt - now;
-		const margin = lifetime > TOKEN_RENEWAL_MARGIN_MS ? TOKEN_RENEWAL_MARGIN_MS : lifetime / 2;
-		this.token = { value: issued.accessToken, renewAt: issued.expiresAt === 0 ? Infinity : issued.expiresAt - margin };
-		return issued.accessToken;
+	/** The fetching call is done: hold the token n8n put into its credential data (if any); waiters go on. */
+	private landed(data: ICredentialDataDecryptedObject, problem: TokenProblem | undefined): void {
+		const flight = this.flight as Flight;
+		const value = String(data.oauthAccessToken ?? '');
+		if (value) this.token = { value, renewAt: renewalOf(Number(data.oauthExpiresAt) || 0, Date.now()) };
+		flight.problem = problem;
+		this.flight = undefined;
+		flight.land();
 	}
 
 	/** SMS.CX answered 401 to this token: forget it, unless another call already replaced it. */
@@ -660,8 +686,40 @@ export class Dispatcher {
 	}
 }
 
-function tokenFailure(error: unknown): SmscxFailure {
-	const problem = error instanceof TokenProblem ? error : new TokenProblem('could not get an OAuth2 access token.');
+interface Flight {
+	landed: Promise<void>;
+	land: () => void;
+	/** Why no token came (the waiters fail with it: nothing was sent) */
+	problem?: TokenProblem;
+}
+
+function newFlight(): Flight {
+	let land = () => {};
+	const landed = new Promise<void>((resolve) => (land = resolve));
+	return { landed, land };
+}
+
+/** When to renew a token expiring at expiresAt (0: never): the margin before, or half a shorter lifetime. */
+function renewalOf(expiresAt: number, now: number): number {
+	if (expiresAt === 0) return Infinity;
+	const lifetime = expiresAt - now;
+	return expiresAt - (lifetime > TOKEN_RENEWAL_MARGIN_MS ? TOKEN_RENEWAL_MARGIN_MS : lifetime / 2);
+}
+
+/** The credential's TokenProblem inside n8n's wrapping errors (matched by name: n8n may load it twice). */
+function tokenProblemIn(error: unknown): TokenProblem {
+	let cause = error as { name?: string; message?: string; cause?: unknown } | undefined;
+	for (let depth = 0; cause && depth < 5; depth++) {
+		if (cause.name === 'TokenProblem') {
+			const found = cause as unknown as TokenProblem;
+			return new TokenProblem(String(found.message), found.httpStatus, found.type, found.networkCode);
+		}
+		cause = cause.cause as typeof cause;
+	}
+	return new TokenProblem('could not get an OAuth2 access token.');
+}
+
+function tokenFailure(problem: TokenProblem): SmscxFailure {
 	const what = problem.networkCode ? `: ${NETWORK_WORDS[problem.networkCode] ?? 'the connection failed'}.` : '';
 	return {
 		httpStatus: problem.httpStatus,

@@ -2,8 +2,9 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 /**
- * The OAuth2 client-credentials token request, shared by the credential (its Test button) and the
- * dispatcher (every node call). Never puts the application secret or a token into a message.
+ * The OAuth2 client-credentials token request, made by the credential's preAuthentication (n8n runs it for the
+ * credential's Test, and for the dispatcher's one call that fetches a token, and saves the result with the
+ * credential). Never puts the application secret or a token into a message.
  */
 
 export const DEFAULT_BASE_URL = 'https://api.sms.cx';
@@ -20,6 +21,21 @@ export function tokenBinding(credentials: ICredentialDataDecryptedObject): strin
 	const scope = String(credentials.scope ?? '').trim();
 	const text = [String(credentials.applicationId ?? ''), scope, baseUrlOf(credentials)].join('\n');
 	return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/**
+ * n8n hands preAuthentication only the credential data, not the node's options. The dispatcher puts the node's
+ * Timeout (ms) under this key in the data of the one call that fetches a token; preAuthentication reads it and
+ * removes it (n8n 1.x saves the whole object). Without it (the credential's Test) the bound is 30 s.
+ */
+export const TOKEN_TIMEOUT_FIELD = 'oauthTokenTimeoutMs';
+export const DEFAULT_TOKEN_TIMEOUT_MS = 30000;
+
+/** The Timeout the dispatcher passed along, removed from the data; the default when absent or unusable. */
+export function takeTokenTimeout(credentials: ICredentialDataDecryptedObject): number {
+	const value = Number(credentials[TOKEN_TIMEOUT_FIELD]);
+	delete credentials[TOKEN_TIMEOUT_FIELD];
+	return Number.isInteger(value) && value > 0 ? value : DEFAULT_TOKEN_TIMEOUT_MS;
 }
 
 export interface Token {

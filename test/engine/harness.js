@@ -119,6 +119,9 @@ function additionalDataFor(credentialsHelper, hooks, executionId) {
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
  * @param {string} [opts.type]       the node type, e.g. 'n8n-nodes-smscx.smscxOtpTool' for the AI-tool variant
  * @param {string} [opts.credentialId]  the ID of the credential entry the node points at
+ * @param {object} [opts.store]   n8n's saved credentials (from credentialStore()): what getCredentials returns
+ *   and where preAuthentication saves; share it between executions as n8n's database is shared between them
+ *   (default: a store of its own holding `credentials`)
  */
 function startOtpNode({
 	parameters,
@@ -127,6 +130,7 @@ function startOtpNode({
 	onError,
 	type = 'n8n-nodes-smscx.smscxOtp',
 	credentialId = 'cred-1',
+	store = credentialStore(credentials),
 }) {
 	const otpNode = {
 		id: 'otp-node',
@@ -158,7 +162,6 @@ function startOtpNode({
 	const executionId = `exec-${++executionCounter}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const events = [];
-	const store = { smscxApi: { ...credentials } };
 	const additionalData = additionalDataFor(makeCredentialsHelper(store, events), hooks, executionId);
 	const pinData = { Manual: items.map((json) => ({ json })) };
 	const execution = new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({
@@ -172,6 +175,11 @@ function startOtpNode({
 		cancel: () => execution.cancel(),
 		done: execution.then((run) => resultOf(run, store, events)),
 	};
+}
+
+/** A saved SMS.CX credential, as n8n's database holds it (pass it as `store` to several executions). */
+function credentialStore(credentials) {
+	return { smscxApi: { ...credentials } };
 }
 
 /**
@@ -254,4 +262,4 @@ async function testCredential(credentials) {
 	}
 }
 
-module.exports = { runOtpNode, startOtpNode, runConcurrently, testCredential, nodeTypesOf, forgetDispatchers };
+module.exports = { credentialStore, runOtpNode, startOtpNode, runConcurrently, testCredential, nodeTypesOf, forgetDispatchers };
