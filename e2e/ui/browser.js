@@ -58,7 +58,13 @@ async function dismissChecklist(page) {
 	const checklist = page.getByText('Production Checklist', { exact: true });
 	await page.waitForTimeout(300);
 	if (await checklist.isVisible().catch(() => false)) {
-		await page.keyboard.press('Escape');
+		// Its close button is the first button in the popover that holds the title.
+		await checklist.evaluate((title) => {
+			for (let el = title.parentElement; el; el = el.parentElement) {
+				const button = el.querySelector('button');
+				if (button) return button.click();
+			}
+		});
 		await checklist.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
 	}
 }
