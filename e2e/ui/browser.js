@@ -53,20 +53,22 @@ async function openWorkflow(page, base, id) {
 	await dismissChecklist(page);
 }
 
-/** n8n 2.x opens a "Production Checklist" popover over published workflows; it covers the canvas. */
+/**
+ * n8n 2.x opens a "Production Checklist" popover over published workflows; it covers the canvas in screenshots.
+ * Its popper (the title's nearest absolutely or fixed positioned ancestor) is hidden; nothing asserts on it.
+ */
 async function dismissChecklist(page) {
 	const checklist = page.getByText('Production Checklist', { exact: true });
-	await page.waitForTimeout(300);
-	if (await checklist.isVisible().catch(() => false)) {
-		// Its close button is the first button in the popover that holds the title.
-		await checklist.evaluate((title) => {
-			for (let el = title.parentElement; el; el = el.parentElement) {
-				const button = el.querySelector('button');
-				if (button) return button.click();
+	await checklist.waitFor({ timeout: 3000 }).catch(() => {});
+	if (!(await checklist.isVisible().catch(() => false))) return;
+	await checklist.evaluate((title) => {
+		for (let el = title.parentElement; el && el !== document.body; el = el.parentElement) {
+			if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) {
+				el.style.visibility = 'hidden';
+				return;
 			}
-		});
-		await checklist.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-	}
+		}
+	});
 }
 
 /** Double-clicks a node on the canvas by its name; resolves the open node details view (NDV). */
