@@ -360,7 +360,7 @@ const CHECKS = [
 					for (const node of boxes.filter((b) => !b.sticky && overlaps(note, b))) problems.push(`${file}: the note "${note.name}" covers "${node.name}"`);
 				}
 				const links = await page.locator('[data-test-id="sticky"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href') || ''));
-				for (const href of links.filter((h) => /^https?:\/\/sms\.cx\/?$/i.test(h) && true)) problems.push(`${file}: "SMS.CX" is auto-linked (${href})`);
+				for (const href of links.filter((h) => /^https?:\/\/sms\.cx\/?$/i.test(h))) problems.push(`${file}: "SMS.CX" is auto-linked (${href})`);
 				const autoLinked = await page.locator('[data-test-id="sticky"] a').filter({ hasText: /^SMS\.CX$/ }).count();
 				if (autoLinked) problems.push(`${file}: ${autoLinked} "SMS.CX" auto-links`);
 			}
