@@ -2,12 +2,13 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { requestToken, takeTokenTimeout, tokenBinding } from '../nodes/shared/oauth';
 
 /**
  * One credential for every SMS.CX node: it authenticates requests itself (API key, access token, or an
@@ -114,6 +115,14 @@ export class SmscxApi implements ICredentialType {
 			default: 0,
 		},
 		{
+			// a hash of application ID + scope + Base URL the stored token was issued for
+			displayName: 'OAuth Token Binding',
+			name: 'oauthTokenBinding',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -147,64 +156,72 @@ export class SmscxApi implements ICredentialType {
 		return { ...requestOptions, headers };
 	}
 
-	/** Fetches an access token (client-credentials grant); n8n saves the result with the credential. */
+	/**
+	 * Fetches an access token (client-credentials grant) when n8n asks: its credential Test, or a call whose
+	 * stored token is empty. The dispatcher (nodes/shared/dispatcher.ts) empties it for one call when it needs a
+	 * new token, so n8n runs this and saves the result with the credential, where every process finds it. A
+	 * saved token is used only when `oauthTokenBinding` says it was issued for the current application ID,
+	 * scope and Base URL.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const timeoutMs = takeTokenTimeout(credentials);
 		if (credentials.authType !== 'oAuth2ClientCredentials') return {};
-		const baseUrl = String(credentials.baseUrl || 'https://api.sms.cx').replace(/\/+$/, '');
-		const client = `${String(credentials.applicationId)}:${String(credentials.applicationSecret)}`;
-		const scope = String(credentials.scope ?? '').trim();
-		const form = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${baseUrl}/oauth/token`,
-			headers: {
-				Authorization: `Basic ${Buffer.from(client).toString('base64')}`,
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Accept: 'application/json',
-			},
-			body: form.toString(),
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 30000,
-		})) as { statusCode: number; body: IDataObject };
-		const answer = (typeof response.body === 'object' && response.body) || {};
-		if (response.statusCode !== 200 || typeof answer.access_token !== 'string') {
-			throw new Error(describeTokenRefusal(response.statusCode, answer));
-		}
-		const granted = String(answer.scope ?? '').split(' ');
-		if (answer.scope && !granted.includes('otp')) {
-			throw new Error(
-				`SMS.CX issued a token without the otp scope (granted: ${String(answer.scope)}). Give the application the otp scope, or add otp to Scope.`,
-			);
-		}
+		const token = await requestToken(async (options) => await this.helpers.httpRequest(options), credentials, timeoutMs);
 		return {
-			oauthAccessToken: answer.access_token,
-			oauthExpiresAt: Date.now() + Number(answer.expires_in ?? 0) * 1000,
+			oauthAccessToken: token.accessToken,
+			oauthExpiresAt: token.expiresAt,
+			oauthTokenBinding: tokenBinding(credentials),
 		};
 	}
 
-	// GET /account/balance is free and readable by any valid key or token, whatever its scopes.
+	// GET /account/balance is free and readable by any valid key or token, whatever its scopes. The rules turn
+	// the statuses n8n would show as a bare "Unauthorized" into the cause and the fix.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{String($credentials.baseUrl || "https://api.sms.cx").replace(/\\/+$/, "")}}',
 			url: '/account/balance',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'SMS.CX refused the API key or access token (HTTP 401). Check that Authentication matches what you pasted (API Key: the key from HTTP API → API keys; Access Token: an application\'s access token), copy it again without spaces, and check it was not revoked in the SMS.CX dashboard.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'SMS.CX accepted the credential but refused access (HTTP 403): the token lacks a scope. Give the application the otp scope in the SMS.CX dashboard, or use an API key.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The Base URL does not look like the SMS.CX API (HTTP 404 on /account/balance). Use https://api.sms.cx.',
+				},
+			},
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `The Base URL answered with a redirect (HTTP ${value}), which is not followed: the SMS.CX API does not redirect, so the Base URL is not SMS.CX. Use https://api.sms.cx.`,
+				},
+			})),
+			{
+				type: 'responseCode',
+				properties: {
+					value: 429,
+					message: 'SMS.CX rate limit reached (HTTP 429): the credential is valid as far as SMS.CX answered. Try again in a moment.',
+				},
+			},
+		],
 	};
-}
-
-const TOKEN_REFUSALS: Record<string, string> = {
-	invalid_client: 'SMS.CX refused the application ID or secret (invalid_client). Check both in the credential.',
-	invalid_scope:
-		'SMS.CX refused the requested scope (invalid_scope). Leave Scope empty or ask only for scopes the application has, e.g. otp.',
-	invalid_request: 'SMS.CX refused the token request as malformed (invalid_request).',
-	unsupported_grant_type: 'SMS.CX does not accept the client-credentials grant for this application.',
-};
-
-/** A sentence naming why SMS.CX would not issue a token; never includes the secret. */
-function describeTokenRefusal(statusCode: number, answer: IDataObject): string {
-	const error = (answer.error ?? {}) as IDataObject;
-	const type = String(error.type ?? '');
-	return TOKEN_REFUSALS[type] ?? `SMS.CX did not issue an access token (HTTP ${statusCode}${type ? `, ${type}` : ''}).`;
 }

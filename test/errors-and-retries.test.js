@@ -119,7 +119,7 @@ describe('money: a Send that may have been processed is never sent again', () =>
 		});
 		expect(result.status).toBe('error');
 		expect(result.error.message).toBe(
-			'SMS.CX: could not connect to http://127.0.0.1:9: the connection was refused',
+			'SMS.CX: could not connect to http://127.0.0.1:9: the connection was refused. Nothing was sent: check the Base URL in the credential.',
 		);
 		expect(result.error.description).toMatch(/Check the Base URL.*Network code: ECONNREFUSED/);
 	});

@@ -17,7 +17,7 @@ describe('Get Status', () => {
 			attempts: 1,
 			trackId: 'bf325375-e030-4ccb-a009-17317c574773',
 		});
-		expect(sandbox.sx.requests({ method: 'GET', path: `/otp/${otpId}` })[0].auth).toBe(
+		expect(sandbox.sx.requests({ method: 'GET', path: `/otp/${otpId}` }).at(-1).auth).toBe(
 			auth === 'apiKey' ? 'apiKey' : 'bearer',
 		);
 		expectNoSecrets(result);
@@ -41,6 +41,37 @@ describe('Get Status', () => {
 	);
 });
 
+describe('OTP ID from expressions', () => {
+	const id = 'a17fb13d-f4ac-4d93-9439-ef41ab8de390';
+	test.each([
+		['a path', `../account/balance`],
+		['CRLF', `${id}\r\nX-Forged: 1`],
+		['1 MB', 'a'.repeat(1048576)],
+		['an object', { otpId: id }],
+		['an array', [id]],
+		['a number', 42],
+		['upper case', id.toUpperCase()],
+	])('%s is refused with a short, escaped message and no request', async (_, otpId) => {
+		for (const operation of ['status', 'verify', 'cancel']) {
+			const result = await sandbox.run(
+				{ operation, otpId: '={{ $json.otpId }}', pin: '1234' },
+				{ items: [{ otpId }] },
+			);
+			expect(result.error.message).toMatch(/^OTP ID \(otpId\) .*code 2021\. Use the otpId from the Send output.*Nothing was sent\.$/);
+			expect(result.error.message).not.toMatch(/[\r\n]/);
+			expect(result.error.message.length).toBeLessThan(300);
+		}
+		expect(sandbox.sx.requests()).toHaveLength(0);
+	});
+
+	test('an SMS.CX refusal tells an AI agent (which sees only the message) how to fix the call', async () => {
+		const result = await sandbox.run({ operation: 'status', otpId: id });
+		expect(result.error.message).toBe(
+			'SMS.CX: OTP not found (HTTP 404, code 2021). No OTP has this ID in this account: use the otpId from the Send output. Nothing was charged.',
+		);
+	});
+});
+
 describe('Cancel', () => {
 	test.each(['apiKey', 'accessToken'])('cancels a pending OTP (%s)', async (auth) => {
 		const otpId = await newOtp();
@@ -62,7 +93,7 @@ describe('Cancel', () => {
 		const otpId = await newOtp();
 		await sandbox.run({ operation: 'verify', otpId, pin: sandbox.sx.pinOf(otpId) });
 		const result = await sandbox.run({ operation: 'cancel', otpId });
-		expect(result.error.message).toMatch(/code 2031/);
+		expect(result.error.message).toMatch(/code 2031\)\. Only a pending OTP can be cancelled: use Get Status/);
 		expect(result.error.description).toMatch(/Only a pending OTP/);
 	});
 

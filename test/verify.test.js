@@ -13,7 +13,14 @@ describe('Verify', () => {
 		const pin = sandbox.sx.pinOf(otpId);
 		const result = await sandbox.run(verifyParams(otpId, ` ${pin} `), { auth });
 		expect(result.status).toBe('success');
-		expect(result.success[0].json).toEqual({ verified: true, otpId, status: 'VERIFIED' });
+		expect(result.success[0].json).toEqual({
+			verified: true,
+			otpId,
+			status: 'VERIFIED',
+			phoneNumber: '+33612246400',
+			countryIso: 'FR',
+			trackId: null,
+		});
 		expect(sandbox.sx.otp(otpId).status).toBe('VERIFIED');
 		expectNoSecrets(result, [pin]);
 	});
@@ -37,6 +44,9 @@ describe('Verify', () => {
 			code: 2029,
 			type: 'invalid_pin',
 			message: expect.any(String),
+			phoneNumber: '+33612246400',
+			countryIso: 'FR',
+			trackId: null,
 		});
 		expect(sandbox.sx.otp(otpId).attempts).toBe(1);
 		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(1);
@@ -91,7 +101,7 @@ describe('Verify', () => {
 		const otpId = await newOtp();
 		const result = await sandbox.run(verifyParams(otpId, '   '));
 		expect(result.status).toBe('error');
-		expect(result.error.message).toMatch(/PIN \(pin\) is empty.*2022/);
+		expect(result.error.message).toMatch(/PIN \(pin\) is empty.*2022.*Nothing was sent\.$/);
 		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(0);
 	});
 
@@ -100,5 +110,90 @@ describe('Verify', () => {
 		expect(result.status).toBe('error');
 		expect(result.error.message).toMatch(/HTTP 404, code 2021/);
 		expect(result.error.description).toMatch(/No OTP with this ID/);
+	});
+
+	test('the output carries the phone number, read with a free GET after the check (issue 13)', async () => {
+		const trackId = 'bf325375-e030-4ccb-a009-17317c574773';
+		const otpId = await newOtp({ trackId });
+		const result = await sandbox.run(verifyParams(otpId, sandbox.sx.pinOf(otpId)));
+		expect(result.success[0].json).toMatchObject({ verified: true, phoneNumber: '+33612246400', trackId });
+		expect(sandbox.sx.requests().map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'POST 200', 'GET 200']);
+	});
+
+	test('when that GET fails, the verify result still comes back (without the phone number)', async () => {
+		const otpId = await newOtp();
+		sandbox.sx.injectFault({ kind: 'status', status: 503, method: 'GET', path: `/otp/${otpId}`, times: Infinity });
+		const result = await sandbox.run(verifyParams(otpId, sandbox.sx.pinOf(otpId), { transientRetries: 0 }));
+		expect(result.status).toBe('success');
+		expect(result.success[0].json).toEqual({ verified: true, otpId, status: 'VERIFIED' });
+	});
+});
+
+// PINs that can never match used to be sent, each spending one of the OTP's attempts (3 such items turned an
+// OTP FAILED). Decision: a well-typed string of the wrong shape is a person's typo, answered verified: false
+// (type invalid_pin_format, code null) without a check; a value that is not text is a mapping mistake (error).
+describe('Verify: PINs that cannot be valid spend no attempt', () => {
+	const fromJson = { operation: 'verify', otpId: '={{ $json.otpId }}', pin: '={{ $json.pin }}' };
+	const checks = (otpId) => sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` });
+
+	test.each([
+		['with a space inside', '12 34'],
+		['Arabic-Indic digits', '١٢٣٤'],
+		['fullwidth digits', '１２３４'],
+		['1 MB', '1'.repeat(1048576)],
+		['an embedded NUL', '12\u000034'],
+		['12 characters', '123456789012'],
+		['3 characters', '123'],
+		['CRLF', '1234\r\n'.repeat(2)],
+		['a look-alike letter', 'ΑΒCD'],
+	])('%s is verified: false, not sent', async (_, pin) => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(fromJson, { items: [{ otpId, pin }] });
+		expect(result.status).toBe('success');
+		expect(result.success[0].json).toMatchObject({
+			verified: false,
+			otpId,
+			code: null,
+			type: 'invalid_pin_format',
+			phoneNumber: '+33612246400',
+		});
+		expect(result.success[0].json.message).toMatch(/not sent to SMS\.CX, so no attempt was used/);
+		expect(checks(otpId)).toHaveLength(0);
+		expect(sandbox.sx.otp(otpId).attempts).toBe(0);
+		expect(JSON.stringify(result.success[0].json).length).toBeLessThan(400);
+	});
+
+	test.each([
+		['an object', { pin: '1234' }],
+		['an array', ['1234']],
+		['true', true],
+	])('%s is a mapping mistake: the item fails naming PIN, without showing the value', async (_, pin) => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(fromJson, { items: [{ otpId, pin }] });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/^PIN \(pin\) is (an? \w+|a boolean), not text: SMS\.CX would refuse it with code 2022\..*Nothing was sent\.$/);
+		expect(result.error.message).not.toContain('1234');
+		expect(checks(otpId)).toHaveLength(0);
+	});
+
+	test('a whole number from an expression is sent as text (1234 → "1234")', async () => {
+		const otpId = await newOtp({ pinType: 'letters' });
+		const result = await sandbox.run(fromJson, { items: [{ otpId, pin: 1234 }] });
+		expect(result.success[0].json).toMatchObject({ verified: false, code: 2029 });
+		expect(checks(otpId)[0].body).toEqual({ pin: '1234' });
+	});
+
+	test('with "Fail When Not Verified" a PIN of the wrong shape fails the item, still without a check', async () => {
+		const otpId = await newOtp();
+		const result = await sandbox.run(verifyParams(otpId, '12 34', { failWhenNotVerified: true }));
+		expect(result.error.message).toBe(
+			'PIN (pin) is not 4–10 letters or digits. Ask the person to type the PIN again. Nothing was sent.',
+		);
+		expect(checks(otpId)).toHaveLength(0);
+	});
+
+	test('an unknown OTP ID still fails with 2021, whatever the PIN', async () => {
+		const result = await sandbox.run(verifyParams('a17fb13d-f4ac-4d93-9439-ef41ab8de390', '12 34'));
+		expect(result.error.message).toMatch(/HTTP 404, code 2021/);
 	});
 });

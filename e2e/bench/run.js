@@ -6,6 +6,7 @@
 //   node e2e/bench/run.js [--n 200] [--limit 20] [--window 1] [--nolimit-n 1000] [--memory-n 10000]
 //                         [--latency 5] [--skip-rate] [--skip-nolimit] [--skip-memory] [--skip-build]
 //                         [--only ours,http,http-retry,http-batch,http-continue] [--keep]
+//                         [--skip-signups | --signups-only] [--bursts 200/20,60/5] [--oauth-n 60] [--bulk-n 2000] [--signups 50]
 'use strict';
 
 const fs = require('fs');
@@ -18,6 +19,7 @@ const { buildAndPack } = require('../lib/package');
 const { startBenchStandIn } = require('./standin');
 const { benchCredentials, benchWorkflow, HTTP_REQUEST_VERSION } = require('./workflows');
 const { executeMeasured, peakBetween } = require('./measure');
+const { runSignups, signupTables, parseSignupArgs } = require('./signups');
 
 const OUT_DIR = path.join(SCRATCH, 'bench');
 const NO_LIMIT = 1000000; // requests per window: "no limit" (the stand-in's own default is 1000/s)
@@ -45,7 +47,10 @@ function parseArgs(argv) {
 		skipBuild: false,
 		keep: false,
 		only: null,
+		skipSignups: false,
+		signupArgs: [],
 	};
+	const signupKeys = ['--bursts', '--oauth-n', '--bulk-n', '--signups'];
 	const numeric = { '--n': 'n', '--limit': 'limit', '--window': 'window', '--nolimit-n': 'nolimitN', '--memory-n': 'memoryN', '--latency': 'latency' };
 	const flags = { '--skip-rate': 'skipRate', '--skip-nolimit': 'skipNolimit', '--skip-memory': 'skipMemory', '--skip-build': 'skipBuild', '--keep': 'keep' };
 	for (let i = 0; i < argv.length; i++) {
@@ -57,8 +62,11 @@ function parseArgs(argv) {
 			o[numeric[key]] = v;
 		} else if (flags[key]) o[flags[key]] = true;
 		else if (key === '--only') o.only = value().split(',').filter(Boolean);
+		else if (key === '--skip-signups') o.skipSignups = true;
+		else if (key === '--signups-only') Object.assign(o, { skipRate: true, skipNolimit: true, skipMemory: true });
+		else if (signupKeys.includes(key)) o.signupArgs.push(key, value());
 		else if (key === '--help' || key === '-h') {
-			console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 8).join('\n'));
+			console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 9).join('\n'));
 			process.exit(0);
 		} else throw new Error(`unknown argument ${argv[i]} (try --help)`);
 	}
@@ -219,59 +227,67 @@ async function main() {
 	const fl = getFlavour('2');
 	if (!fl.installed()) throw new Error(`${fl.label} is not installed: run bash e2e/setup.sh 2`);
 	const scenarios = plan(o);
-	if (!scenarios.length) throw new Error('nothing to run');
+	if (!scenarios.length && o.skipSignups) throw new Error('nothing to run');
 	const t0 = Date.now();
 	fs.mkdirSync(OUT_DIR, { recursive: true });
 
 	log(`n8n ${fl.version()} on Node 24 (${fl.label}); ${os.cpus().length} cores; stand-in latency ${o.latency} ms`);
 	const packed = await buildAndPack({ skipBuild: o.skipBuild, log });
 
-	const standIn = await startBenchStandIn({ latencyMs: 0, balance: 1e9, rateLimit: { limit: NO_LIMIT, windowSeconds: 1 } });
-	let n8n;
-	try {
-		// N OTPs created beforehand, through the stand-in's API, for every status-check scenario.
-		const statusN = Math.max(0, ...scenarios.filter((s) => s.work === 'status').map((s) => s.n));
-		const otpIds = statusN ? await standIn.createOtps(statusN) : [];
-		if (statusN) log(`created ${statusN} OTPs on the stand-in for the status checks`);
+	if (scenarios.length) {
+		const standIn = await startBenchStandIn({ latencyMs: 0, balance: 1e9, rateLimit: { limit: NO_LIMIT, windowSeconds: 1 } });
+		let n8n;
+		try {
+			// N OTPs created beforehand, through the stand-in's API, for every status-check scenario.
+			const statusN = Math.max(0, ...scenarios.filter((s) => s.work === 'status').map((s) => s.n));
+			const otpIds = statusN ? await standIn.createOtps(statusN) : [];
+			if (statusN) log(`created ${statusN} OTPs on the stand-in for the status checks`);
 
-		const workflows = [];
-		for (const s of scenarios) {
-			for (const r of s.runs) {
-				workflows.push(benchWorkflow({ id: r.id, name: `Bench ${s.key}: ${CONTENDERS[r.kind]}`, kind: r.kind, work: s.work, n: s.n, otpIds, url: standIn.url, limit: s.limit, windowSeconds: s.windowSeconds }));
-			}
-		}
-		n8n = new N8n({ flavour: '2', name: 'bench-n8n2', log });
-		await n8n.fresh(packed);
-		await n8n.importCredentials(benchCredentials(standIn));
-		await n8n.importWorkflows(workflows);
-		log(`user folder ${n8n.userFolder}: package, 2 credentials, ${workflows.length} workflows imported`);
-
-		for (const s of scenarios) {
-			log(`scenario: ${s.title}`);
-			s.results = [];
-			for (const r of s.runs) {
-				standIn.configure({ latencyMs: o.latency, rateLimit: { limit: s.limit, windowSeconds: s.windowSeconds } });
-				standIn.clearLog();
-				let result;
-				try {
-					result = await executeMeasured(n8n, r.id);
-				} catch (e) {
-					// e.g. the n8n process ran out of heap under BENCH_NODE_OPTIONS=--max-old-space-size=…: a figure too.
-					const why = /heap out of memory/.test(e.message) ? 'JavaScript heap out of memory' : e.message.split('\n')[0];
-					log(`  ${CONTENDERS[r.kind]}: the n8n process failed: ${why}`);
-					result = { status: 'crashed', runData: {}, crashed: `n8n process died: ${why}`.slice(0, 120) };
+			const workflows = [];
+			for (const s of scenarios) {
+				for (const r of s.runs) {
+					workflows.push(benchWorkflow({ id: r.id, name: `Bench ${s.key}: ${CONTENDERS[r.kind]}`, kind: r.kind, work: s.work, n: s.n, otpIds, url: standIn.url, limit: s.limit, windowSeconds: s.windowSeconds }));
 				}
-				const f = analyze(result, s, standIn);
-				s.results.push({ kind: r.kind, f });
-				log(
-					`  ${CONTENDERS[r.kind]}: node ${sec(f.timeMs)} s (CLI ${sec(f.cliMs)} s), ok ${f.okItems}/${s.n}, 429s ${f.r429}, ` +
-						`POST created ${f.otpsCreated} (dup ${f.duplicatePosts}), peak open ${f.peakConcurrency}, RSS ${mb(f.nodePeakKb)} MB while the node ran, ${mb(f.mainPeakKb)} MB peak${f.nodeError ? `, node error: ${f.nodeError}` : ''}`,
-				);
 			}
+			n8n = new N8n({ flavour: '2', name: 'bench-n8n2', log });
+			await n8n.fresh(packed);
+			await n8n.importCredentials(benchCredentials(standIn));
+			await n8n.importWorkflows(workflows);
+			log(`user folder ${n8n.userFolder}: package, 2 credentials, ${workflows.length} workflows imported`);
+
+			for (const s of scenarios) {
+				log(`scenario: ${s.title}`);
+				s.results = [];
+				for (const r of s.runs) {
+					standIn.configure({ latencyMs: o.latency, rateLimit: { limit: s.limit, windowSeconds: s.windowSeconds } });
+					standIn.clearLog();
+					let result;
+					try {
+						result = await executeMeasured(n8n, r.id);
+					} catch (e) {
+						// e.g. the n8n process ran out of heap under BENCH_NODE_OPTIONS=--max-old-space-size=…: a figure too.
+						const why = /heap out of memory/.test(e.message) ? 'JavaScript heap out of memory' : e.message.split('\n')[0];
+						log(`  ${CONTENDERS[r.kind]}: the n8n process failed: ${why}`);
+						result = { status: 'crashed', runData: {}, crashed: `n8n process died: ${why}`.slice(0, 120) };
+					}
+					const f = analyze(result, s, standIn);
+					s.results.push({ kind: r.kind, f });
+					log(
+						`  ${CONTENDERS[r.kind]}: node ${sec(f.timeMs)} s (CLI ${sec(f.cliMs)} s), ok ${f.okItems}/${s.n}, 429s ${f.r429}, ` +
+							`POST created ${f.otpsCreated} (dup ${f.duplicatePosts}), peak open ${f.peakConcurrency}, RSS ${mb(f.nodePeakKb)} MB while the node ran, ${mb(f.mainPeakKb)} MB peak${f.nodeError ? `, node error: ${f.nodeError}` : ''}`,
+					);
+				}
+			}
+		} finally {
+			await standIn.close();
+			if (n8n && !o.keep) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
 		}
-	} finally {
-		await standIn.close();
-		if (n8n && !o.keep) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+	}
+
+	let signups;
+	if (!o.skipSignups) {
+		log('sign-ups: separate webhook executions in one running n8n');
+		signups = await runSignups(parseSignupArgs(o.signupArgs, { latency: o.latency, skipBuild: true, keep: o.keep }), { packed, log });
 	}
 
 	const meta = {
@@ -293,9 +309,13 @@ async function main() {
 		text.push(`\n== ${s.title}${ideal}\n${table(s.memory ? MEMORY_HEADERS : SPEED_HEADERS, rowsOf(s))}`);
 		md.push(`### ${s.title}${ideal}\n\n${mdTable(s.memory ? MEMORY_HEADERS : SPEED_HEADERS, rowsOf(s))}\n`);
 	}
+	if (signups) {
+		text.push(`\n${signupTables(signups)}`);
+		md.push(signupTables(signups));
+	}
 	text.push(`\n(total ${meta.totalSeconds} s; figures also in ${path.relative(process.cwd(), OUT_DIR)}/results.json and results.md)`);
 	console.log(text.join('\n'));
-	fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify({ meta, options: o, scenarios: scenarios.map(({ runs, ...s }) => s) }, null, 2));
+	fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify({ meta, options: o, scenarios: scenarios.map(({ runs, ...s }) => s), signups }, null, 2));
 	fs.writeFileSync(path.join(OUT_DIR, 'results.md'), md.join('\n'));
 }
 

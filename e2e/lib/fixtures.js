@@ -8,6 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const { WORKFLOWS, ROOT } = require('./paths');
+const { SCRIPTED_MODEL_CRED } = require('./model');
 
 const EXAMPLES = path.join(ROOT, 'examples');
 const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789abcdef';
@@ -117,6 +118,8 @@ function example(file, { id, auth = 'apiKey' } = {}) {
 	wf.active = false;
 	for (const node of wf.nodes) {
 		if (String(node.type).startsWith('n8n-nodes-smscx.')) node.credentials = { smscxApi: { ...CREDS[auth] } };
+		// An AI example's OpenAI Chat Model talks to the scripted model (e2e/lib/model.js) instead of OpenAI.
+		if (node.credentials && node.credentials.openAiApi) node.credentials = { openAiApi: { ...SCRIPTED_MODEL_CRED } };
 	}
 	return wf;
 }

@@ -13,6 +13,8 @@ const { e2eCredentials, workflow, OAUTH_CLIENTS } = require('./fixtures');
 const { defineTriggerCases, defineTriggerLateCases, TRIGGER_ACTIVATE, TRIGGER_WEBHOOKS, TRIGGER_NO_SECRET_WF } = require('./cases/trigger');
 const { defineExampleCases, exampleWorkflows, EXAMPLE_ACTIVATE, EXAMPLE_WEBHOOKS } = require('./cases/examples');
 const { defineOAuthCases, OAUTH_ACTIVATE, OAUTH_WEBHOOKS } = require('./cases/oauth');
+const { defineAgentCases, agentWorkflows, AGENT_ACTIVATE, AGENT_WEBHOOKS } = require('./cases/agent');
+const { startModel, modelCredential } = require('./model');
 
 // The stand-in's default OAuth client plus the e2e ones (short- and long-lived tokens).
 const STAND_IN_OAUTH = [
@@ -49,18 +51,20 @@ function defineSuite(flavourId) {
 	d(`real ${fl.label}`, () => {
 		let n8n;
 		let standIn;
+		let model;
 		const timings = {};
 
 		beforeAll(async () => {
 			if (!fl.installed()) throw new Error(`${fl.label} is not installed: run e2e/setup.sh ${flavourId}`);
 			const packed = JSON.parse(fs.readFileSync(path.join(PACK_DIR, 'packed.json'), 'utf8'));
 			standIn = await startInProcess({ oauthClients: STAND_IN_OAUTH });
+			model = await startModel();
 			n8n = new N8n({ flavour: flavourId, name: `jest-n8n${flavourId}` });
 			let t = Date.now();
 			await n8n.fresh(packed);
 			timings.installPackage = Date.now() - t;
 			t = Date.now();
-			await n8n.importCredentials(e2eCredentials(standIn));
+			await n8n.importCredentials([...e2eCredentials(standIn), modelCredential(model)]);
 			timings.importCredentials = Date.now() - t;
 			const wfs = [
 				workflow('operations', { standInUrl: standIn.url, auth: 'apiKey', id: OPS_IDS.apiKey }),
@@ -78,6 +82,7 @@ function defineSuite(flavourId) {
 				workflow('oauth-expiry', { auth: 'oauthShort' }),
 				workflow('oauth-401', { standInUrl: standIn.url, auth: 'oauthLong' }),
 				...exampleWorkflows(),
+				...agentWorkflows(flavourId, { standInUrl: standIn.url, model }),
 			];
 			t = Date.now();
 			await n8n.importWorkflows(wfs);
@@ -87,6 +92,7 @@ function defineSuite(flavourId) {
 		afterAll(async () => {
 			if (n8n) await n8n.stop();
 			if (standIn) await standIn.stop();
+			if (model) await model.close();
 			if (n8n) {
 				const line = Object.entries({ ...timings, ...Object.fromEntries(Object.entries(n8n.timings).map(([k, v]) => [k, v.join('+')])) })
 					.map(([k, v]) => `${k}=${v}`)
@@ -131,7 +137,10 @@ function defineSuite(flavourId) {
 
 			it('Verify with the right PIN returns verified: true, and the OTP becomes VERIFIED', () => {
 				const [sent] = itemsOf(result.runData, 'Send');
-				expect(itemsOf(result.runData, 'Verify')).toEqual([{ verified: true, otpId: sent.otpId, status: 'VERIFIED' }]);
+				// Verify adds the OTP's phone number, country and track ID (a free GET after the check)
+				expect(itemsOf(result.runData, 'Verify')).toEqual([
+					{ verified: true, otpId: sent.otpId, status: 'VERIFIED', phoneNumber: sent.phoneNumber, countryIso: sent.countryIso, trackId: null },
+				]);
 				const [after] = itemsOf(result.runData, 'Status after verify');
 				expect(after).toMatchObject({ otpId: sent.otpId, status: 'VERIFIED', attempts: 1 });
 			});
@@ -144,9 +153,10 @@ function defineSuite(flavourId) {
 
 			it(`every SMS.CX request carried the ${auth} header`, async () => {
 				const api = (await requestsSince(standIn, since)).filter((r) => !r.path.startsWith('/__control'));
-				// 2 x POST /otp, 2 x GET status, 2 x verify, 1 x DELETE
+				// 2 x POST /otp, 2 x GET status, 2 x verify (each followed by a free GET for the phone number), 1 x DELETE
+				const expected = ['DELETE /otp/:id', 'POST /otp', 'POST /otp', 'POST /otp/:id', 'POST /otp/:id'];
 				expect(api.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`).sort()).toEqual(
-					['DELETE /otp/:id', 'GET /otp/:id', 'GET /otp/:id', 'POST /otp', 'POST /otp', 'POST /otp/:id', 'POST /otp/:id'].sort(),
+					[...expected, 'GET /otp/:id', 'GET /otp/:id', 'GET /otp/:id', 'GET /otp/:id'].sort(),
 				);
 				expect(new Set(api.map((r) => r.auth))).toEqual(new Set([AUTH_KIND[auth]]));
 			});
@@ -226,6 +236,9 @@ function defineSuite(flavourId) {
 				get server() {
 					return server;
 				},
+				get model() {
+					return model;
+				},
 				timings,
 			};
 			beforeAll(async () => {
@@ -236,8 +249,8 @@ function defineSuite(flavourId) {
 				await server.waitForWebhook('e2e-probe');
 				timings.startToWebhooksLive = Date.now() - t;
 				const t2 = Date.now();
-				for (const id of ['e2eWebhookSend01', ...TRIGGER_ACTIVATE, ...EXAMPLE_ACTIVATE, ...OAUTH_ACTIVATE]) await server.activate(id);
-				for (const p of ['e2e-send', ...TRIGGER_WEBHOOKS, ...EXAMPLE_WEBHOOKS, ...OAUTH_WEBHOOKS]) await server.waitForWebhook(p);
+				for (const id of ['e2eWebhookSend01', ...TRIGGER_ACTIVATE, ...EXAMPLE_ACTIVATE, ...OAUTH_ACTIVATE, ...AGENT_ACTIVATE]) await server.activate(id);
+				for (const p of ['e2e-send', ...TRIGGER_WEBHOOKS, ...EXAMPLE_WEBHOOKS, ...OAUTH_WEBHOOKS, ...AGENT_WEBHOOKS]) await server.waitForWebhook(p);
 				// Expected to fail (the credential has no webhook secret); checked at the end, see defineTriggerLateCases.
 				noSecretActivation = await server.activate(TRIGGER_NO_SECRET_WF).then(
 					(result) => ({ result }),
@@ -270,6 +283,7 @@ function defineSuite(flavourId) {
 			// Order matters a little: the OAuth cases come last because the 401 case moves the stand-in clock 700 s on.
 			defineTriggerCases(ctx);
 			defineExampleCases(ctx);
+			defineAgentCases(ctx);
 			defineOAuthCases(ctx);
 			defineTriggerLateCases(ctx, () => noSecretActivation);
 		});

@@ -7,22 +7,25 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { forEachConcurrently } from '../shared/pool';
-import { DEFAULT_POLICY, SmscxClient } from '../shared/transport';
-import type { RequestPolicy } from '../shared/transport';
+import { DEFAULT_POLICY, dispatcherFor, NotSent } from '../shared/dispatcher';
+import type { CallPolicy } from '../shared/dispatcher';
+import { ParameterProblem, readInteger } from '../shared/params';
 import { cancel } from './operations/cancel';
 import { otpIdField } from './operations/otpId';
 import { send, sendFields } from './operations/send';
 import { status } from './operations/status';
 import type { PreparedItem, PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
+import { spendGuardOption, withSpendGuard } from './spendGuard';
+import { toolDescriptions } from './toolDescriptions';
 
 /**
  * SMS.CX OTP: send a one-time PIN by SMS, check its status, verify what the person typed, cancel it.
  *
  * Programmatic rather than declarative, on purpose:
  * - a paid POST /otp must never be re-sent after an ambiguous failure, while a 429 must wait for
- *   X-Rate-Limit-Reset and GETs may retry: one retry policy in nodes/shared/transport.ts;
+ *   X-Rate-Limit-Reset and GETs may retry: one dispatcher per credential, nodes/shared/dispatcher.ts, that
+ *   every execution in the process shares (rate limit, fair queue, deadlines, stop, OAuth2 token);
  * - every New OTP rule (codes 2001–2020) is checked before any request, so bad input costs nothing;
  * - a PIN that does not verify is an ordinary outcome, returned as data (`verified: false`).
  */
@@ -36,47 +39,61 @@ export class SmscxOtp implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ {"cancel": "Cancel OTP", "new": "Send OTP", "status": "Get OTP status", "verify": "Verify OTP"}[$parameter["operation"]] }}',
-		description: 'Verify phone numbers with SMS.CX one-time passwords (OTP) sent by SMS',
+			'={{ {"cancel": "Cancel OTP", "new": "Send OTP", "status": "Get OTP Status", "verify": "Verify OTP"}[$parameter["operation"]] }}',
+		description: 'Send an SMS.CX one-time PIN by SMS, verify what the person typed, get its status or cancel it',
 		defaults: { name: 'SMS.CX OTP' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'smscxApi', required: true }],
 		properties: [
+			// One resource, so that n8n names each operation by its action (tool names and descriptions, the
+			// node creator's "OTP Actions"). Workflows saved without it get the default.
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'OTP', value: 'otp' }],
+				default: 'otp',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
+				// Not chosen by an AI model: one tool node per operation gives each tool its own description,
+				// schema and spend guard, and a model that may only verify cannot send.
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['otp'] } },
 				options: [
 					{
 						name: 'Cancel',
 						value: 'cancel',
-						action: 'Cancel OTP',
+						action: 'Cancel an OTP',
 						description: 'Cancel a pending OTP so its PIN can no longer be verified',
 					},
 					{
 						name: 'Get Status',
 						value: 'status',
-						action: 'Get OTP status',
+						action: 'Get the status of an OTP',
 						description: 'Get an OTP with its status (PENDING, VERIFIED, EXPIRED, CANCELLED, FAILED) and attempts',
 					},
 					{
 						name: 'Send',
 						value: 'new',
-						action: 'Send OTP',
+						action: 'Send an OTP',
 						description: 'Generate a PIN and send it by SMS to a phone number (a paid SMS)',
 					},
 					{
 						name: 'Verify',
 						value: 'verify',
-						action: 'Verify OTP',
+						action: 'Verify an OTP',
 						description: 'Check the PIN the person typed; returns verified true or false',
 					},
 				],
 				default: 'new',
 			},
+			...toolDescriptions,
 			...sendFields,
 			otpIdField,
 			...verifyFields,
@@ -94,7 +111,7 @@ export class SmscxOtp implements INodeType {
 						typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
 						default: 5,
 						description:
-							'How many items may wait for SMS.CX at once. The rate limit is respected whatever the value; output order always follows the input.',
+							'How many items of this run may wait for SMS.CX at once (1–50). The rate limit is shared with every other run using the credential; output order always follows the input.',
 					},
 					{
 						displayName: 'Fail When Not Verified',
@@ -109,36 +126,37 @@ export class SmscxOtp implements INodeType {
 						displayName: 'Max Rate Limit Wait (Seconds)',
 						name: 'maxRateLimitWait',
 						type: 'number',
-						typeOptions: { minValue: 0 },
+						typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
 						default: 60,
 						description:
-							'Longest wait for the SMS.CX rate limit to reset before the item fails instead',
+							'Longest time (0–3600 s) an item may be held for the SMS.CX rate limit. An item the limit would hold longer fails at once, naming the reset time, and is not sent.',
 					},
 					{
 						displayName: 'Rate Limit Retries',
 						name: 'rateLimitRetries',
 						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 0 },
+						typeOptions: { minValue: 0, maxValue: 20, numberPrecision: 0 },
 						default: 5,
 						description:
-							'How many times a request refused by the rate limit (HTTP 429, never processed) waits for the reset and is sent again',
+							'How many times (0–20) a request refused by the rate limit (HTTP 429, never processed) waits for the reset and is sent again',
 					},
 					{
 						displayName: 'Retries on Temporary Failures',
 						name: 'transientRetries',
 						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 0 },
+						typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 						default: 2,
 						description:
-							'How many times Get Status is retried after a server failure, timeout or dropped connection. Send, Verify and Cancel are only retried when the connection could not be opened, so an SMS is never sent twice.',
+							'How many times (0–10) Get Status is retried after a server failure, timeout or dropped connection. Send, Verify and Cancel are only retried when the connection could not be opened, so an SMS is never sent twice.',
 					},
+					spendGuardOption,
 					{
 						displayName: 'Timeout (Ms)',
 						name: 'timeout',
 						type: 'number',
-						typeOptions: { minValue: 1, numberPrecision: 0 },
+						typeOptions: { minValue: 100, maxValue: 300000, numberPrecision: 0 },
 						default: 30000,
-						description: 'How long to wait for each SMS.CX answer, in milliseconds',
+						description: 'How long to wait for each SMS.CX answer, in milliseconds (100–300000)',
 					},
 				],
 			},
@@ -148,11 +166,14 @@ export class SmscxOtp implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const credentials = await this.getCredentials('smscxApi');
-		const client = new SmscxClient(this, credentials);
-		const asItemError = (error: unknown, itemIndex: number): NodeApiError | NodeOperationError =>
-			error instanceof NodeOperationError || error instanceof NodeApiError
-				? error
-				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		const node = this.getNode();
+		const asItemError = (error: unknown, itemIndex: number): NodeApiError | NodeOperationError => {
+			if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+			if (error instanceof ParameterProblem) {
+				return new NodeOperationError(node, error.message, { itemIndex, description: error.fix });
+			}
+			return new NodeOperationError(node, error as Error, { itemIndex });
+		};
 
 		// 1. Read and check every item before any request: with "stop on error", a bad item stops the
 		//    run before a single paid SMS leaves.
@@ -161,9 +182,11 @@ export class SmscxOtp implements INodeType {
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const prepare = OPERATIONS[operation];
 				if (!prepare) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+					throw new NodeOperationError(node, `Unknown operation "${operation}"`, { itemIndex });
 				}
-				return { ready: prepare(this, itemIndex, credentials), policy: readPolicy(this, itemIndex) };
+				const options = readOptions(this, itemIndex);
+				const ready = withSpendGuard(this, itemIndex, operation, credentials, prepare(this, itemIndex, credentials));
+				return { operation, ready, ...options };
 			} catch (error) {
 				return { error: asItemError(error, itemIndex) };
 			}
@@ -171,49 +194,89 @@ export class SmscxOtp implements INodeType {
 		const firstInvalid = prepared.find((entry): entry is Invalid => 'error' in entry);
 		if (firstInvalid && !this.continueOnFail()) throw firstInvalid.error;
 
-		// 2. Send, several items in flight; each result lands at its input's index, paired to it.
+		// 2. Hand every item to the credential's dispatcher (shared with every execution in this process);
+		//    each result lands at its input's index, paired to it.
+		const firstReady = prepared.find((entry): entry is Ready => !('error' in entry));
+		// The execution's cancel signal: in IExecuteFunctions of n8n 1.x and 2.x; called defensively.
+		const signal = typeof this.getExecutionCancelSignal === 'function' ? this.getExecutionCancelSignal() : undefined;
+		const run = dispatcherFor(credentials).open(this, credentials, firstReady?.concurrency ?? 5, signal);
 		const returnData: INodeExecutionData[] = new Array(items.length);
-		const failures: Array<NodeApiError | NodeOperationError> = [];
-		const concurrency = (this.getNodeParameter('options.concurrency', 0, 5) as number) || 1;
-		await forEachConcurrently(
-			items.length,
-			concurrency,
-			async (itemIndex) => {
-				const entry = prepared[itemIndex];
-				try {
-					if ('error' in entry) throw entry.error;
-					entry.ready.beforeCall?.();
-					const json = entry.ready.finish(await client.attempt(entry.ready.call, entry.policy));
-					returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
-				} catch (caught) {
-					const itemError = asItemError(caught, itemIndex);
-					if (this.continueOnFail()) {
-						// n8n keeps only { error: message } as json for items that carry an error
-						returnData[itemIndex] = { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
-					} else {
-						failures.push(itemError);
+		const sent: string[] = [];
+		let failure: NodeApiError | NodeOperationError | undefined;
+		try {
+			await Promise.all(
+				prepared.map(async (entry, itemIndex) => {
+					try {
+						if ('error' in entry) throw entry.error;
+						const outcome = await run.call(entry.ready.call, entry.policy, entry.ready.beforeCall);
+						const json = await entry.ready.finish(outcome, (followUp) => run.call(followUp, entry.policy));
+						returnData[itemIndex] = { json, pairedItem: { item: itemIndex } };
+						if (entry.operation === 'new') sent.push(describeSent(itemIndex, json));
+					} catch (caught) {
+						// once cancelled, n8n reports the execution as canceled: no item fails on its own
+						if ((caught instanceof NotSent || run.cancelled) && !this.continueOnFail()) return;
+						const itemError = asItemError(caught, itemIndex);
+						if (this.continueOnFail()) {
+							// n8n keeps only { error: message } as json for items that carry an error
+							returnData[itemIndex] = { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
+						} else if (!failure) {
+							failure = itemError;
+							run.stop(); // nothing that has not left yet leaves
+						}
 					}
-				}
-			},
-			() => failures.length > 0,
-		);
-		if (failures.length > 0) {
-			const itemIndexOf = (error: NodeApiError | NodeOperationError) => Number(error.context.itemIndex ?? 0);
-			throw failures.reduce((first, error) => (itemIndexOf(error) < itemIndexOf(first) ? error : first));
+				}),
+			);
+		} finally {
+			run.close();
+		}
+		if (run.cancelled && !this.continueOnFail()) {
+			// "canceled" in the message is how n8n's engine tells a cancelled run from a failed one
+			throw new NodeOperationError(node, 'Execution canceled: the items that had not left were not sent', {
+				description: sent.length > 0 ? listSent(sent) : undefined,
+			});
+		}
+		if (failure) {
+			if (sent.length > 0) failure.description = `${failure.description ?? ''} ${listSent(sent)}`.trim();
+			throw failure;
 		}
 		return [returnData];
 	}
 }
 
 type Invalid = { error: NodeApiError | NodeOperationError };
-type Prepared = { ready: PreparedItem; policy: RequestPolicy } | Invalid;
+type Ready = { operation: string; ready: PreparedItem; policy: CallPolicy; concurrency: number };
+type Prepared = Ready | Invalid;
 
-function readPolicy(fn: IExecuteFunctions, itemIndex: number): RequestPolicy {
+const MAX_LISTED = 50;
+
+function describeSent(itemIndex: number, json: IDataObject): string {
+	return `item ${itemIndex}: otpId ${String(json.otpId)} to ${String(json.phoneNumber)}`;
+}
+
+/** The OTPs this run already sent, so the user can check or cancel them before a re-run. */
+function listSent(sent: string[]): string {
+	const more = sent.length > MAX_LISTED ? `; and ${sent.length - MAX_LISTED} more` : '';
+	return `Already sent in this run (check or cancel them with Get Status or Cancel before running again): ${sent.slice(0, MAX_LISTED).join('; ')}${more}.`;
+}
+
+/** The Options, each a whole number within the editor's bounds (an expression may give anything). */
+function readOptions(fn: IExecuteFunctions, itemIndex: number): { policy: CallPolicy; concurrency: number } {
 	const options = fn.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const option = (name: string, label: string, min: number, max: number, fallback: number) =>
+		readInteger(options[name], { label, name }, { min, max }) ?? fallback;
 	return {
-		timeoutMs: (options.timeout as number) ?? DEFAULT_POLICY.timeoutMs,
-		rateLimitRetries: (options.rateLimitRetries as number) ?? DEFAULT_POLICY.rateLimitRetries,
-		maxRateLimitWaitSeconds: (options.maxRateLimitWait as number) ?? DEFAULT_POLICY.maxRateLimitWaitSeconds,
-		transientRetries: (options.transientRetries as number) ?? DEFAULT_POLICY.transientRetries,
+		concurrency: option('concurrency', 'Concurrency', 1, 50, 5),
+		policy: {
+			timeoutMs: option('timeout', 'Timeout (Ms)', 100, 300000, DEFAULT_POLICY.timeoutMs),
+			rateLimitRetries: option('rateLimitRetries', 'Rate Limit Retries', 0, 20, DEFAULT_POLICY.rateLimitRetries),
+			maxRateLimitWaitSeconds: option(
+				'maxRateLimitWait',
+				'Max Rate Limit Wait (Seconds)',
+				0,
+				3600,
+				DEFAULT_POLICY.maxRateLimitWaitSeconds,
+			),
+			transientRetries: option('transientRetries', 'Retries on Temporary Failures', 0, 10, DEFAULT_POLICY.transientRetries),
+		},
 	};
 }

@@ -61,7 +61,10 @@ export class SmscxOtpTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["statuses"] || []).length ? "On " + $parameter["statuses"].join(", ") : "On any OTP status" }}',
-		description: 'Starts the workflow when SMS.CX reports that an OTP was verified, failed, expired or cancelled',
+		// n8n's node creator lists this trigger and the SMS.CX OTP node as one entry and shows the trigger's
+		// description for it (generateMergedNodesAndActions), so this text speaks for both nodes.
+		description:
+			'Verify phone numbers with SMS.CX one-time PINs: send, verify, check or cancel an OTP, and start workflows when its status changes',
 		defaults: { name: 'SMS.CX OTP Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -171,6 +174,9 @@ export class SmscxOtpTrigger implements INodeType {
 		}
 		// Answered 200 by n8n, so SMS.CX does not retry events this trigger does not handle.
 		if (callback.kind === 'otherEvent') return {};
+		if (callback.dropped > 0) {
+			this.logger.warn(`SMS.CX OTP Trigger: ignored ${callback.dropped} callback entries that are not SMS.CX OTP objects`);
+		}
 
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		let entries = callback.entries.filter(

@@ -1,9 +1,23 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /** How many otpId + status keys are remembered, per trigger node. */
 export const MAX_REMEMBERED = 1000;
 
 const MAX_NODES_IN_PROCESS = 100;
+
+/**
+ * A key is a hash of [otpId, status], so its size does not depend on what the callback carried: 1000 keys are
+ * about 20 kB of static data whatever the otpIds. JSON.stringify keeps the two fields apart ("a:VERIFIED" + "X"
+ * is not "a" + "VERIFIED:X"). 96 bits: a false duplicate among 1000 keys has odds of about 1 in 10^23.
+ */
+export const callbackKey = (entry: IDataObject): string =>
+	createHash('sha256')
+		.update(JSON.stringify([String(entry.otpId), String(entry.status)]), 'utf8')
+		.digest('base64url')
+		.slice(0, 16);
+
+const KEY_SHAPE = /^[A-Za-z0-9_-]{16}$/;
 
 /**
  * n8n loads a fresh copy of the workflow's static data for every production callback and saves it after
@@ -13,9 +27,14 @@ const MAX_NODES_IN_PROCESS = 100;
  */
 const inProcess = new Map<string, string[]>();
 
-export const callbackKey = (entry: IDataObject): string => `${String(entry.otpId)}:${String(entry.status)}`;
-
 const lastKeys = (keys: string[]): string[] => Array.from(new Set(keys)).slice(-MAX_REMEMBERED);
+
+/** Saved keys; anything else (hand-edited or unbounded data) is dropped rather than carried on. */
+function storedKeys(staticData: IDataObject): string[] {
+	const saved = staticData.seenCallbacks;
+	if (!Array.isArray(saved)) return [];
+	return saved.filter((key): key is string => typeof key === 'string' && KEY_SHAPE.test(key)).slice(-MAX_REMEMBERED);
+}
 
 /**
  * Drops entries whose otpId + status was seen before (in this batch, in the static data saved with the workflow,
@@ -26,7 +45,7 @@ const lastKeys = (keys: string[]): string[] => Array.from(new Set(keys)).slice(-
  * @param scope      identifies the trigger node within this process (workflow id + node id)
  */
 export function dropDuplicates(entries: IDataObject[], staticData: IDataObject, scope: string): IDataObject[] {
-	const stored = Array.isArray(staticData.seenCallbacks) ? staticData.seenCallbacks.map(String) : [];
+	const stored = storedKeys(staticData);
 	const recent = inProcess.get(scope) ?? [];
 	const seen = new Set([...stored, ...recent]);
 

@@ -1,7 +1,8 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { NEW_OTP_RULES } from '../SmscxOtp/validation';
+import type { ParameterProblem } from './params';
+import { FIELD_LABELS, NEW_OTP_RULES } from './rules';
 
 /** What went wrong with one SMS.CX call, in plain data: nothing from the request (no headers, no keys). */
 export interface SmscxFailure {
@@ -53,16 +54,55 @@ function hintFor(failure: SmscxFailure): string {
 	if (failure.type && TYPE_HINTS[failure.type]) return TYPE_HINTS[failure.type];
 	if (failure.httpStatus === 401) return TYPE_HINTS.invalid_api_key;
 	if (failure.httpStatus === 429) {
-		const at = failure.rateLimitReset ? new Date(failure.rateLimitReset * 1000).toISOString() : 'soon';
-		return `The SMS.CX rate limit resets at ${at}. Raise "Rate Limit Retries" or "Max Rate Limit Wait" in the node options, or spread the items over time.`;
+		return `The SMS.CX rate limit resets at ${resetTime(failure)}. Raise "Rate Limit Retries" or "Max Rate Limit Wait" in the node options, or spread the items over time.`;
 	}
 	if (failure.networkCode) return 'Check the Base URL in the SMS.CX API credential and the network between n8n and SMS.CX.';
 	if (failure.httpStatus !== undefined && failure.httpStatus >= 500) return TYPE_HINTS.server_error;
 	return 'Check the node parameters and the SMS.CX API credential.';
 }
 
-/** The error an item fails with when SMS.CX (or the way to it) did not give the expected answer. */
-export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: number): NodeApiError {
+const resetTime = (failure: SmscxFailure) =>
+	failure.rateLimitReset ? new Date(failure.rateLimitReset * 1000).toISOString() : 'soon';
+
+/**
+ * One or two short sentences for the message itself: n8n hands an AI agent only the message, so it says what to
+ * do and whether anything was sent or charged. `paid` is true for Send (POST /otp), the only call that costs money.
+ */
+function outcomeSentence(failure: SmscxFailure, paid: boolean): string {
+	const { code, httpStatus } = failure;
+	if (failure.mayHaveBeenProcessed) {
+		return paid
+			? 'The SMS may have been sent and charged: check with Get Status before sending again.'
+			: 'SMS.CX may have processed it: check with Get Status before trying again.';
+	}
+	if (typeof code === 'number' && NEW_OTP_RULES[code]) {
+		const rule = NEW_OTP_RULES[code];
+		return `${FIELD_LABELS[rule.field] ?? rule.field} (${rule.field}) ${rule.problem}. ${rule.fix} Nothing was sent.`;
+	}
+	if (code === 2021) return 'No OTP has this ID in this account: use the otpId from the Send output. Nothing was charged.';
+	if (code === 2029 || code === 2027) return 'The PIN is wrong; this used one attempt.';
+	if (code === 2030) return 'It was already cancelled: nothing to do.';
+	if (code === 2031) return 'Only a pending OTP can be cancelled: use Get Status to see its status.';
+	if (failure.networkCode) {
+		// transport.ts words a connection that never opened as "could not connect to …"
+		return failure.message.startsWith('could not connect')
+			? 'Nothing was sent: check the Base URL in the credential.'
+			: 'Nothing was charged: try again in a moment.';
+	}
+	if (httpStatus === 429) return `Nothing was sent: the rate limit resets at ${resetTime(failure)}.`;
+	if (httpStatus === 401) return 'Nothing was sent: check the API key or token in the SMS.CX API credential.';
+	if (failure.type === 'insufficient_scope') return 'Nothing was sent: the token lacks the otp scope.';
+	if (failure.type === 'insufficient_credit') return 'Nothing was sent: top up the SMS.CX balance.';
+	if (httpStatus !== undefined && httpStatus >= 500) return 'Nothing was charged: try again in a moment.';
+	if (httpStatus !== undefined && httpStatus >= 400) return paid ? 'Nothing was sent.' : '';
+	return '';
+}
+
+/**
+ * The error an item fails with when SMS.CX (or the way to it) did not give the expected answer.
+ * @param paid whether the call was a Send (a paid SMS), so the message can say what may have been charged
+ */
+export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: number, paid = false): NodeApiError {
 	const codePart = failure.code !== undefined ? `, code ${failure.code}` : '';
 	const answerPart = failure.httpStatus !== undefined ? ` (HTTP ${failure.httpStatus}${codePart})` : '';
 	const response: JsonObject = {
@@ -76,10 +116,19 @@ export function smscxApiError(node: INode, failure: SmscxFailure, itemIndex: num
 	};
 	const requestIdNote = failure.requestId ? ` SMS.CX request ID: ${failure.requestId}.` : '';
 	const networkNote = failure.networkCode ? ` Network code: ${failure.networkCode}.` : '';
+	const outcome = outcomeSentence(failure, paid);
 	return new NodeApiError(node, response, {
-		message: `SMS.CX: ${failure.message}${answerPart}`,
+		message: `SMS.CX: ${failure.message}${answerPart}${outcome ? `. ${outcome}` : ''}`,
 		description: `${hintFor(failure)}${requestIdNote}${networkNote}`,
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
+	});
+}
+
+/** The error an item fails with when a parameter cannot be used (see params.ts); nothing was sent. */
+export function parameterError(node: INode, problem: ParameterProblem, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, problem.message, {
+		itemIndex,
+		description: `${problem.fix} Nothing was sent to SMS.CX and nothing was charged: the item was checked before any request.`,
 	});
 }

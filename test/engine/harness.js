@@ -11,6 +11,7 @@ const { Workflow, NodeHelpers, createRunExecutionData } = require('n8n-workflow'
 const dist = path.join(__dirname, '..', '..', 'dist');
 const { SmscxApi } = require(path.join(dist, 'credentials', 'SmscxApi.credentials.js'));
 const { SmscxOtp } = require(path.join(dist, 'nodes', 'SmscxOtp', 'SmscxOtp.node.js'));
+const { forgetDispatchers } = require(path.join(dist, 'nodes', 'shared', 'dispatcher.js'));
 
 // n8n-nodes-base's Manual Trigger, reduced to what the engine needs: it starts the run and emits the
 // items pinned to it, like a pinned trigger in the editor.
@@ -32,9 +33,16 @@ class ManualTrigger {
 	}
 }
 
+/** The AI-tool variant n8n builds from a usableAsTool node (name + 'Tool', AI tool output), enough for the engine. */
+function toolVariant(node) {
+	const description = { ...node.description, name: `${node.description.name}Tool`, outputs: ['ai_tool'] };
+	return Object.assign(Object.create(Object.getPrototypeOf(node)), node, { description });
+}
+
 const nodeClasses = {
 	'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 	'n8n-nodes-smscx.smscxOtp': new SmscxOtp(),
+	'n8n-nodes-smscx.smscxOtpTool': toolVariant(new SmscxOtp()),
 };
 const credentialClasses = { smscxApi: new SmscxApi() };
 
@@ -103,22 +111,35 @@ function additionalDataFor(credentialsHelper, hooks, executionId) {
 }
 
 /**
- * Runs Manual → SMS.CX OTP with `items` as the trigger's output.
+ * Starts Manual → SMS.CX OTP with `items` as the trigger's output; returns { done, cancel, executionId }.
  * @param {object} opts
  * @param {object} opts.parameters   the SMS.CX OTP node's parameters (expressions allowed)
  * @param {object[]} [opts.items]    input items' json (default one empty item)
  * @param {object} opts.credentials  smscxApi credential data
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
+ * @param {string} [opts.type]       the node type, e.g. 'n8n-nodes-smscx.smscxOtpTool' for the AI-tool variant
+ * @param {string} [opts.credentialId]  the ID of the credential entry the node points at
+ * @param {object} [opts.store]   n8n's saved credentials (from credentialStore()): what getCredentials returns
+ *   and where preAuthentication saves; share it between executions as n8n's database is shared between them
+ *   (default: a store of its own holding `credentials`)
  */
-async function runOtpNode({ parameters, items = [{}], credentials, onError }) {
+function startOtpNode({
+	parameters,
+	items = [{}],
+	credentials,
+	onError,
+	type = 'n8n-nodes-smscx.smscxOtp',
+	credentialId = 'cred-1',
+	store = credentialStore(credentials),
+}) {
 	const otpNode = {
 		id: 'otp-node',
 		name: 'SMS.CX OTP',
-		type: 'n8n-nodes-smscx.smscxOtp',
+		type,
 		typeVersion: 1,
 		position: [200, 0],
 		parameters,
-		credentials: { smscxApi: { id: 'cred-1', name: 'SMS.CX account' } },
+		credentials: { smscxApi: { id: credentialId, name: 'SMS.CX account' } },
 		...(onError ? { onError } : {}),
 	};
 	const trigger = {
@@ -141,14 +162,39 @@ async function runOtpNode({ parameters, items = [{}], credentials, onError }) {
 	const executionId = `exec-${++executionCounter}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	const events = [];
-	const store = { smscxApi: { ...credentials } };
 	const additionalData = additionalDataFor(makeCredentialsHelper(store, events), hooks, executionId);
 	const pinData = { Manual: items.map((json) => ({ json })) };
-	const run = await new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({
+	const execution = new WorkflowExecute(additionalData, 'manual', createRunExecutionData()).run({
 		workflow,
 		startNode: workflow.getNode('Manual'),
 		pinData,
 	});
+	return {
+		executionId,
+		/** cancels the execution as n8n's Stop button does (the node sees its cancel signal) */
+		cancel: () => execution.cancel(),
+		done: execution.then((run) => resultOf(run, store, events)),
+	};
+}
+
+/** A saved SMS.CX credential, as n8n's database holds it (pass it as `store` to several executions). */
+function credentialStore(credentials) {
+	return { smscxApi: { ...credentials } };
+}
+
+/**
+ * Runs Manual → SMS.CX OTP with `items` as the trigger's output (see startOtpNode for the options).
+ */
+async function runOtpNode(opts) {
+	return startOtpNode(opts).done;
+}
+
+/** Runs `count` executions at once in this process, each from opts(i); resolves with their results in order. */
+async function runConcurrently(count, opts) {
+	return Promise.all(Array.from({ length: count }, (_, i) => startOtpNode(opts(i)).done));
+}
+
+function resultOf(run, store, events) {
 	const nodeRuns = run.data.resultData.runData['SMS.CX OTP'] || [];
 	const main = (nodeRuns[0] && nodeRuns[0].data && nodeRuns[0].data.main) || [];
 	return {
@@ -169,7 +215,8 @@ async function runOtpNode({ parameters, items = [{}], credentials, onError }) {
 
 /**
  * Runs the credential's `test` request the way n8n's credential tester does: resolve the request's
- * expressions against the credential, let the credential authenticate it, send it.
+ * expressions against the credential, let the credential authenticate it, send it, and turn a failed
+ * status into the message of the matching `responseCode` rule.
  */
 async function testCredential(credentials) {
 	const { Container } = require('@n8n/di');
@@ -196,6 +243,7 @@ async function testCredential(credentials) {
 		baseURL: resolve(request.baseURL),
 		method: request.method || 'GET',
 		json: true,
+		...(request.disableFollowRedirect ? { disableFollowRedirect: true } : {}),
 	};
 	const httpRequest = (requestOptions) => Container.get(OutboundHttp).requests().request(requestOptions);
 	try {
@@ -205,8 +253,13 @@ async function testCredential(credentials) {
 		await httpRequest(authenticated);
 		return { status: 'OK' };
 	} catch (error) {
-		return { status: 'Error', httpStatus: error.response && error.response.status, message: error.message };
+		// n8n's credential tester: the first responseCode rule matching the status gives the message
+		const httpStatus = error.response && error.response.status;
+		const rule = (credentialType.test.rules || []).find(
+			(r) => r.type === 'responseCode' && httpStatus !== undefined && r.properties.value === httpStatus,
+		);
+		return { status: 'Error', httpStatus, message: rule ? rule.properties.message : error.message };
 	}
 }
 
-module.exports = { runOtpNode, testCredential, nodeTypesOf };
+module.exports = { credentialStore, runOtpNode, startOtpNode, runConcurrently, testCredential, nodeTypesOf, forgetDispatchers };

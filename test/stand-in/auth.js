@@ -73,10 +73,17 @@ function createAuth(getOptions, now) {
 		const lifetime = client.tokenLifetimeSeconds === undefined ? 86400 : client.tokenLifetimeSeconds;
 		const token = `sxat_${randomBytes(24).toString('base64url')}`;
 		issued.set(token, { scopes, expiresAtMs: lifetime === null ? Infinity : now() + lifetime * 1000 });
+		// answerExpiresIn: what the answer says instead (a number, or 'omit'), to test clients on odd answers
+		const expiresIn = client.answerExpiresIn ?? (lifetime === null ? NEVER_SECONDS : lifetime);
 		return {
 			status: 200,
 			headers: { 'Cache-Control': 'no-store' },
-			body: { access_token: token, expires_in: lifetime === null ? NEVER_SECONDS : lifetime, token_type: 'Bearer', scope: scopes.join(' ') },
+			body: {
+				access_token: token,
+				...(expiresIn === 'omit' ? {} : { expires_in: expiresIn }),
+				token_type: 'Bearer',
+				scope: scopes.join(' '),
+			},
 		};
 	}
 

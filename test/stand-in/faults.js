@@ -7,7 +7,7 @@ const { matches } = require('./match');
 const { apiError } = require('./errors');
 const { rateHeaders } = require('./rate-limit');
 
-const KINDS = ['status', 'html', 'rateLimit', 'hang', 'closeBeforeProcessing', 'malformedJson', 'closeAfterProcessing'];
+const KINDS = ['status', 'html', 'rateLimit', 'redirect', 'hang', 'closeBeforeProcessing', 'malformedJson', 'closeAfterProcessing'];
 // Only these let the request be processed (side effects happen) before the fault shows.
 const PROCESSED = new Set(['malformedJson', 'closeAfterProcessing']);
 
@@ -48,9 +48,16 @@ function faultAnswer(fault, rate) {
 		const status = fault.status || 502;
 		return { status, html: html(status), headers };
 	}
-	// rateLimit: at least resetInSeconds from now, rounded up to a whole second.
+	// redirect: what a misconfigured proxy or a moved host would answer; the API itself never redirects.
+	if (fault.kind === 'redirect') {
+		return { status: fault.status || 302, body: { moved: true }, headers: { ...headers, Location: fault.location } };
+	}
+	// rateLimit: at least resetInSeconds from now (negative: already past), rounded up to a whole second;
+	// resetHeader: false leaves X-Rate-Limit-Reset out.
 	const reset = Math.ceil(Date.now() / 1000 + (fault.resetInSeconds === undefined ? 1 : fault.resetInSeconds));
-	return apiError(1029, { headers: rateHeaders({ limit: rate.limit, remaining: 0, reset, limited: true }) });
+	const limited = rateHeaders({ limit: rate.limit, remaining: 0, reset, limited: true });
+	if (fault.resetHeader === false) delete limited['X-Rate-Limit-Reset'];
+	return apiError(1029, { headers: limited });
 }
 
 module.exports = { createFaults, faultAnswer, PROCESSED };

@@ -6,7 +6,7 @@ function createRateLimiter(getConfig) {
 	const windows = new Map(); // key -> { start, count }
 
 	function state(key, consume) {
-		const { limit, windowSeconds } = getConfig();
+		const { limit, windowSeconds, resetSkewSeconds = 0 } = getConfig();
 		const windowMs = windowSeconds * 1000;
 		const start = Math.floor(Date.now() / windowMs) * windowMs;
 		let w = windows.get(key);
@@ -14,7 +14,8 @@ function createRateLimiter(getConfig) {
 			w = { start, count: 0 };
 			windows.set(key, w);
 		}
-		const reset = Math.ceil((start + windowMs) / 1000);
+		// resetSkewSeconds: a server clock that differs from the client's (the header is in its time)
+		const reset = Math.ceil((start + windowMs) / 1000) + resetSkewSeconds;
 		// A refused request does not count: it was not taken.
 		if (consume && w.count >= limit) return { limit, remaining: 0, reset, limited: true };
 		if (consume) w.count += 1;

@@ -66,7 +66,7 @@ function localizedTemplates(body) {
 }
 
 const RULES = [
-	stringRule('from', 2004, 2005, (v) => v.length >= 3 && v.length <= 15),
+	stringRule('from', 2004, 2005, (v) => [...v].length >= 3 && [...v].length <= 15), // characters, not UTF-16 units
 	stringRule('template', null, 2006, hasPin),
 	stringRule('trackId', null, 2018, (v) => UUID.test(v)),
 	intRule('ttl', 60, 1800, [2007, 2008, 2009]),

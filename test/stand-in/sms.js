@@ -25,10 +25,22 @@ function generatePin(type, length) {
 	return pin;
 }
 
-// 1 part up to 160 characters, else 153 per part (concatenated SMS). Counted in code points.
+// Billed parts: GSM-7 when every character is in the GSM 03.38 alphabet (160 in one part, 153 per part, the
+// extension characters count 2), else UCS-2 (70 in one part, 67 per part, in UTF-16 units).
+const GSM_BASIC = new Set(
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿' +
+		'abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+const GSM_EXTENSION = new Set('\f^{}\\[~]|€');
+
 function countParts(text) {
-	const length = [...text].length;
-	return length <= 160 ? 1 : Math.ceil(length / 153);
+	let septets = 0;
+	for (const char of text) {
+		if (GSM_BASIC.has(char)) septets += 1;
+		else if (GSM_EXTENSION.has(char)) septets += 2;
+		else return text.length <= 70 ? 1 : Math.ceil(text.length / 67);
+	}
+	return septets <= 160 ? 1 : Math.ceil(septets / 153);
 }
 
 // params: validated New OTP params (rules.js).
@@ -40,4 +52,4 @@ function composeSms(params) {
 	return { pin, text, parts: countParts(text) };
 }
 
-module.exports = { composeSms };
+module.exports = { composeSms, countParts };

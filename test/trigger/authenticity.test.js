@@ -11,6 +11,7 @@ const {
 	expectSecretNowhere,
 	callback,
 	entry,
+	otpIdOf,
 	token,
 } = require('./setup');
 const { tokenMatches } = require('../../dist/nodes/SmscxOtpTrigger/token');
@@ -77,7 +78,7 @@ describe('activation', () => {
 		expect(refusal.description).toMatch(/Set a Webhook Secret in the SMS.CX API credential/);
 		expect(refusal.description).toMatch(/Accept Callbacks Without Token \(Insecure\)/);
 		// not registered, so n8n answers 404 and nothing runs
-		const res = await trigger.post(callback(entry('x', 'VERIFIED')));
+		const res = await trigger.post(callback(entry(otpIdOf('x'), 'VERIFIED')));
 		expect(res.status).toBe(404);
 		expect(trigger.executions).toEqual([]);
 	});
@@ -86,7 +87,7 @@ describe('activation', () => {
 		const credentials = { ...sandbox.credentials.apiKey };
 		trigger = await startTrigger(sandbox, { credentials });
 		delete credentials.webhookSecret;
-		const res = await trigger.post(callback(entry('x', 'VERIFIED')), { query: '?token=' });
+		const res = await trigger.post(callback(entry(otpIdOf('x'), 'VERIFIED')), { query: '?token=' });
 		await trigger.settle();
 		expect(res.status).toBe(500);
 		expect(trigger.executions).toHaveLength(1);
@@ -113,8 +114,8 @@ describe('"Accept Callbacks Without Token (Insecure)"', () => {
 
 	test('skips the check even when the credential has a secret (any token, or none, is accepted)', async () => {
 		trigger = await startTrigger(sandbox, { parameters: insecure });
-		expect((await trigger.post(callback(entry('x', 'VERIFIED')), { query: '?token=wrong' })).status).toBe(200);
-		expect((await trigger.post(callback(entry('y', 'VERIFIED')))).status).toBe(200);
+		expect((await trigger.post(callback(entry(otpIdOf('x'), 'VERIFIED')), { query: '?token=wrong' })).status).toBe(200);
+		expect((await trigger.post(callback(entry(otpIdOf('y'), 'VERIFIED')))).status).toBe(200);
 		await trigger.settle();
 		expect(trigger.executions).toHaveLength(2);
 	});
@@ -132,10 +133,10 @@ describe('the Test URL', () => {
 	test('a refused callback does not use up "Listen for test event"; the first accepted one does', async () => {
 		trigger = await startTrigger(sandbox, { mode: 'manual' });
 		expect(trigger.url).toContain('/webhook-test/');
-		expect((await trigger.post(callback(entry('x', 'VERIFIED')), { query: '?token=wrong' })).status).toBe(401);
-		expect((await trigger.post(callback(entry('x', 'VERIFIED')), { query: token })).status).toBe(200);
+		expect((await trigger.post(callback(entry(otpIdOf('x'), 'VERIFIED')), { query: '?token=wrong' })).status).toBe(401);
+		expect((await trigger.post(callback(entry(otpIdOf('x'), 'VERIFIED')), { query: token })).status).toBe(200);
 		await trigger.settle();
-		expect((await trigger.post(callback(entry('y', 'VERIFIED')), { query: token })).status).toBe(404);
-		expect(trigger.executions.map((e) => [e.mode, e.items.map((i) => i.otpId)])).toEqual([['manual', ['x']]]);
+		expect((await trigger.post(callback(entry(otpIdOf('y'), 'VERIFIED')), { query: token })).status).toBe(404);
+		expect(trigger.executions.map((e) => [e.mode, e.items.map((i) => i.otpId)])).toEqual([['manual', [otpIdOf('x')]]]);
 	});
 });

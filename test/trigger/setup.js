@@ -65,6 +65,9 @@ function expectSecretNowhere(trigger, extra = []) {
 
 const callback = (...entries) => ({ event: 'otp_update', data: entries });
 const entry = (otpId, status, extra = {}) => ({ otpId, status, ...extra });
+/** A stable lower-case UUID for a short label ('a' → 0c…-…): the trigger only accepts SMS.CX-shaped otpIds. */
+const otpIdOf = (label) =>
+	require('crypto').createHash('sha256').update(label).digest('hex').slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 const token = `?token=${SECRETS.webhookSecret}`;
 
 module.exports = {
@@ -80,5 +83,6 @@ module.exports = {
 	expectSecretNowhere,
 	callback,
 	entry,
+	otpIdOf,
 	token,
 };

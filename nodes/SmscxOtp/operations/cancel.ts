@@ -1,9 +1,8 @@
 import { readOtpId } from './otpId';
-import { bodyOrThrow } from './types';
-import type { PrepareItem } from './types';
+import { bodyOrThrow, readsParameters } from './types';
 
 /** Cancel: only a pending OTP can be cancelled (SMS.CX answers 2030/2031 otherwise). */
-export const cancel: PrepareItem = (fn, itemIndex) => {
+export const cancel = readsParameters((fn, itemIndex) => {
 	const otpId = readOtpId(fn, itemIndex);
 	return {
 		call: { method: 'DELETE', path: `/otp/${otpId}`, idempotent: false },
@@ -12,4 +11,4 @@ export const cancel: PrepareItem = (fn, itemIndex) => {
 			return { cancelled: true, otpId };
 		},
 	};
-};
+});

@@ -1,7 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { isOtpId } from '../validation';
+import { ParameterProblem, readUuid } from '../../shared/params';
 
 /** The OTP ID field shared by Get Status, Verify and Cancel. */
 export const otpIdField: INodeProperties = {
@@ -15,21 +14,15 @@ export const otpIdField: INodeProperties = {
 	displayOptions: { show: { operation: ['cancel', 'status', 'verify'] } },
 };
 
-/** Reads and checks the OTP ID, so a malformed one never costs a request. */
+const FIELD = { label: 'OTP ID', name: 'otpId' };
+const FIX = 'Use the otpId from the Send output, e.g. a17fb13d-f4ac-4d93-9439-ef41ab8de390.';
+
+/**
+ * Reads and checks the OTP ID, so a malformed one never costs a request (SMS.CX would answer 2021), and
+ * nothing but a lower-case UUID ever goes into a request path.
+ */
 export function readOtpId(fn: IExecuteFunctions, itemIndex: number): string {
-	const otpId = String(fn.getNodeParameter('otpId', itemIndex, '') ?? '').trim();
-	if (!isOtpId(otpId)) {
-		throw new NodeOperationError(
-			fn.getNode(),
-			otpId === ''
-				? 'OTP ID (otpId) is empty'
-				: `OTP ID (otpId) is not an SMS.CX OTP ID: "${otpId}"`,
-			{
-				itemIndex,
-				description:
-					'Use the otpId from the output of the Send operation: a lower-case UUID such as a17fb13d-f4ac-4d93-9439-ef41ab8de390. SMS.CX would answer code 2021 (not found).',
-			},
-		);
-	}
+	const otpId = readUuid(fn.getNodeParameter('otpId', itemIndex, ''), FIELD, FIX, 2021);
+	if (otpId === undefined) throw new ParameterProblem(FIELD, 'is empty', FIX, undefined, 2021);
 	return otpId;
 }

@@ -1,7 +1,12 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { smscxApiError } from '../../shared/errors';
+import { parameterError, smscxApiError } from '../../shared/errors';
+import { ParameterProblem } from '../../shared/params';
 import type { CallOutcome, SmscxCall } from '../../shared/transport';
+
+/** Sends one more call on the execution's client (same credential, pacer and retry policy as the item's call). */
+export type FollowUp = (call: SmscxCall) => Promise<CallOutcome>;
 
 /**
  * An item made ready to send: parameters read and checked, the SMS.CX call built. Preparing every item
@@ -14,8 +19,11 @@ export interface PreparedItem {
 	 * without sending. For checks that depend on what other items or executions did meanwhile.
 	 */
 	beforeCall?(): void;
-	/** The output item for SMS.CX's answer; throws for outcomes that fail the item */
-	finish(outcome: CallOutcome): IDataObject;
+	/**
+	 * The output item for SMS.CX's answer; throws for outcomes that fail the item. `followUp` sends a free call
+	 * after the item's own (Verify reads the OTP to add its phone number).
+	 */
+	finish(outcome: CallOutcome, followUp: FollowUp): IDataObject | Promise<IDataObject>;
 }
 
 export type PrepareItem = (
@@ -24,8 +32,25 @@ export type PrepareItem = (
 	credentials: ICredentialDataDecryptedObject,
 ) => PreparedItem;
 
-/** The answer's body, or the item's error when SMS.CX did not answer with a success. */
-export function bodyOrThrow(fn: IExecuteFunctions, itemIndex: number, outcome: CallOutcome): IDataObject {
-	if (!outcome.ok) throw smscxApiError(fn.getNode(), outcome.failure, itemIndex);
+/** An operation whose parameter problems (params.ts) fail the item with a message that names the field. */
+export function readsParameters(prepare: PrepareItem): PrepareItem {
+	return (fn, itemIndex, credentials) => {
+		try {
+			return prepare(fn, itemIndex, credentials);
+		} catch (error) {
+			// (a NodeOperationError passed to NodeOperationError comes back unchanged)
+			throw error instanceof ParameterProblem
+				? parameterError(fn.getNode(), error, itemIndex)
+				: new NodeOperationError(fn.getNode(), error as Error, { itemIndex });
+		}
+	};
+}
+
+/**
+ * The answer's body, or the item's error when SMS.CX did not answer with a success.
+ * @param paid whether the call was a Send, so the error can say the SMS may have been charged
+ */
+export function bodyOrThrow(fn: IExecuteFunctions, itemIndex: number, outcome: CallOutcome, paid = false): IDataObject {
+	if (!outcome.ok) throw smscxApiError(fn.getNode(), outcome.failure, itemIndex, paid);
 	return outcome.body;
 }
