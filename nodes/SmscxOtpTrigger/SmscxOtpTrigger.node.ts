@@ -84,7 +84,7 @@ export class SmscxOtpTrigger implements INodeType {
 			header: 'Waiting for SMS.CX to report an OTP status change',
 			executionsHelp: {
 				inactive:
-					'<b>While building</b>: click "Execute step", then send an OTP with the SMS.CX OTP node, its Callback URL (Send → Additional Fields) set to this node\'s Test URL and "Add Webhook Secret to Callback URL" added. Verify or cancel that OTP and the callback shows up here.<br><br><b>In production</b>: publish the workflow and give SMS.CX the Production URL with ?token=YOUR_WEBHOOK_SECRET, in the SMS.CX dashboard or as Callback URL of the Send operation. Those executions show up in the executions list.',
+					'<b>While building</b>: click "Execute step", then send an OTP with the SMS.CX OTP node, its Callback URL (Send → Additional Fields) set to this node\'s Test URL and "Callback URL Token" added. Verify or cancel that OTP and the callback shows up here.<br><br><b>In production</b>: publish the workflow and give SMS.CX the Production URL with ?token=YOUR_WEBHOOK_SECRET, in the SMS.CX dashboard or as Callback URL of the Send operation. Those executions show up in the executions list.',
 				active:
 					'The workflow is published: every callback to the Production URL that carries ?token=YOUR_WEBHOOK_SECRET starts an execution, shown in the executions list. Give SMS.CX that URL in its dashboard, or as Callback URL of the SMS.CX OTP node\'s Send operation.',
 			},

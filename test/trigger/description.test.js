@@ -53,7 +53,7 @@ test('the notice is short and actionable; the panel help tells both ways to wire
 		expect(text).toMatch(/SMS\.CX dashboard|its dashboard/);
 		expect(text).toContain('Callback URL');
 	}
-	expect(inactive).toContain('Add Webhook Secret to Callback URL');
+	expect(inactive).toContain('Callback URL Token');
 	expect(description.triggerPanel.activationHint).toContain('Production URL with ?token=');
 });
 
