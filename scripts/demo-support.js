@@ -2,7 +2,7 @@
 'use strict';
 
 const crypto = require('crypto');
-const { workflow, example, exampleFiles } = require('../e2e/lib/fixtures');
+const { workflow, example, exampleFiles, standInCredentials } = require('../e2e/lib/fixtures');
 
 // The local demo instance's owner account (a throwaway n8n in .e2e/demo/, listening on 127.0.0.1 only).
 const OWNER_DEMO = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-Passw0rd' };
@@ -17,6 +17,29 @@ const EXAMPLE_IDS = {
 };
 
 const shortHash = (v) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 9);
+
+// The demo's OAuth2 credential: the stand-in's own application (its ID and secret come from the stand-in at start).
+const DEMO_OAUTH = { id: 'smscxDemoOAuth2C', name: 'SMS.CX stand-in (OAuth2 client credentials)' };
+
+/**
+ * The demo's credentials, all on the stand-in: API key (the examples use it), access token, OAuth2 client credentials.
+ * @param {{ url: string, apiKey: string, accessToken: string, applicationId: string, applicationSecret: string }} standIn
+ */
+function demoCredentials(standIn, { webhookSecret }) {
+	const oauth2 = {
+		...DEMO_OAUTH,
+		type: 'smscxApi',
+		data: {
+			authType: 'oAuth2ClientCredentials',
+			applicationId: standIn.applicationId,
+			applicationSecret: standIn.applicationSecret,
+			scope: '',
+			baseUrl: standIn.url,
+			webhookSecret,
+		},
+	};
+	return [...standInCredentials(standIn, { webhookSecret }), oauth2];
+}
 
 /** The items the start (trigger) node of an execution emitted: [{ otpId, status, ... }]. */
 function pickOtpItems(execution) {
@@ -57,4 +80,4 @@ function triggerPathIn(wf, suffix) {
 	return node ? `${node.webhookId}/${suffix}` : undefined;
 }
 
-module.exports = { OWNER_DEMO, EXAMPLE_IDS, pickOtpItems, nodeOutput, demoWorkflows, triggerPathIn };
+module.exports = { OWNER_DEMO, EXAMPLE_IDS, DEMO_OAUTH, demoCredentials, pickOtpItems, nodeOutput, demoWorkflows, triggerPathIn };

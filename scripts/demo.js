@@ -21,18 +21,9 @@ const { flavour } = require('../e2e/lib/flavours');
 const { buildAndPack } = require('../e2e/lib/package');
 const { N8n } = require('../e2e/lib/n8n');
 const { startCli } = require('../e2e/lib/standin');
-const { standInCredentials } = require('../e2e/lib/fixtures');
 const { portInUse, freePort, waitFor } = require('../e2e/lib/proc');
-const { OWNER_DEMO, pickOtpItems, nodeOutput, demoWorkflows, triggerPathIn } = require('./demo-support');
+const { OWNER_DEMO, pickOtpItems, nodeOutput, demoWorkflows, demoCredentials, triggerPathIn } = require('./demo-support');
 
-const { values: args } = parseArgs({
-	options: {
-		headless: { type: 'boolean', default: false },
-		port: { type: 'string' },
-		'stand-in-port': { type: 'string' },
-		fresh: { type: 'boolean', default: false },
-	},
-});
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1).padStart(5);
@@ -43,9 +34,9 @@ const DEMO_DIR = path.join(SCRATCH, 'demo');
 const TRIGGER_DIST = path.join(ROOT, 'dist', 'nodes', 'SmscxOtpTrigger', 'SmscxOtpTrigger.node.js');
 
 /** 1. Node 24 + n8n 2.x, from the lockfiles (a no-op when present). */
-function ensureInstalled() {
+function ensureInstalled(log) {
 	if (flavour('2').installed()) return;
-	say('first run: installing Node 24 and n8n 2.x (e2e/setup.sh 2, about 5 minutes) ...');
+	log('first run: installing Node 24 and n8n 2.x (e2e/setup.sh 2, about 5 minutes) ...');
 	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
 	const r = spawnSync('bash', [SETUP_SH, '2'], { stdio: 'inherit', env });
 	if (r.status !== 0) throw new Error('e2e/setup.sh 2 failed (see the lines above and .e2e/logs/setup-*.log)');
@@ -81,11 +72,22 @@ function readState(file) {
 	}
 }
 
-async function main() {
-	ensureInstalled();
-	const userFolder = path.join(DEMO_DIR, args.headless ? 'headless' : 'user');
-	const stateFile = path.join(DEMO_DIR, `${args.headless ? 'headless' : 'user'}-state.json`);
-	if (args.fresh) {
+/**
+ * Everything `npm run demo` sets up, reusable by the browser suite (e2e/ui): Node 24 + n8n 2.x, the package built
+ * and installed, the stand-in, the credentials and workflows, n8n started with the examples published.
+ * @param {object} o
+ * @param {string} o.userFolder    n8n user folder (kept between runs unless fresh)
+ * @param {number} [o.port]        n8n port (taken: a free one)
+ * @param {number} [o.standInPort] stand-in port (taken or 0: a free one)
+ * @param {boolean} [o.fresh]      start from an empty user folder
+ * @param {(standIn) => object[]} [o.extraCredentials]  more credentials to import (the browser suite's broken ones)
+ * @param {(standInUrl) => object[]} [o.extraWorkflows] more workflows to import
+ * @param {(m: string) => void} [o.log]
+ */
+async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedStandInPort = 4010, fresh = false, extraCredentials, extraWorkflows, log = say }) {
+	ensureInstalled(log);
+	const stateFile = `${userFolder}-state.json`;
+	if (fresh) {
 		fs.rmSync(userFolder, { recursive: true, force: true });
 		fs.rmSync(stateFile, { force: true });
 	}
@@ -98,75 +100,60 @@ async function main() {
 	// 2. Build, pack, install into <user folder>/.n8n/nodes (skipped when the tarball did not change).
 	const sources = newestSourceMtime();
 	const buildStamp = path.join(DEMO_DIR, 'build-stamp.json');
+	fs.mkdirSync(DEMO_DIR, { recursive: true });
 	const skipBuild = fs.existsSync(path.join(ROOT, 'dist')) && readState(buildStamp).sources === sources;
-	say(skipBuild ? 'sources unchanged since the last demo build: packing dist/ as is ...' : 'building and packing n8n-nodes-smscx ...');
-	const packed = await buildAndPack({ log: (m) => say(m.trim()), skipBuild });
+	log(skipBuild ? 'sources unchanged since the last demo build: packing dist/ as is ...' : 'building and packing n8n-nodes-smscx ...');
+	const packed = await buildAndPack({ log: (m) => log(m.trim()), skipBuild });
 	fs.writeFileSync(buildStamp, JSON.stringify({ sources }));
-	const n8n = new N8n({ flavour: '2', userFolder, log: (m) => say(m.trim()) });
+	const n8n = new N8n({ flavour: '2', userFolder, log: (m) => log(m.trim()) });
 	if (state.packageSha !== packed.sha) {
 		const { installInto } = require('../e2e/lib/package');
-		await installInto(userFolder, packed, { log: (m) => say(m.trim()) });
+		await installInto(userFolder, packed, { log: (m) => log(m.trim()) });
 		state.packageSha = packed.sha;
 		saveState();
-		say(`installed ${packed.name}@${packed.version} into ${path.relative(ROOT, userFolder)}/.n8n/nodes`);
+		log(`installed ${packed.name}@${packed.version} into ${path.relative(ROOT, userFolder)}/.n8n/nodes`);
 	}
 
 	// 3. The stand-in, as its own process (port 4010 unless taken).
-	let standInPort = Number(args['stand-in-port'] || 4010);
-	if (await portInUse(standInPort)) {
-		const taken = standInPort;
+	let standInPort = wantedStandInPort;
+	if (!standInPort || (await portInUse(standInPort))) {
+		if (standInPort) log(`port ${standInPort} is taken; the stand-in uses another`);
 		standInPort = await freePort();
-		say(`port ${taken} is taken; the stand-in uses ${standInPort}`);
 	}
-	const standIn = await startCli({ port: standInPort, logFile: path.join(LOGS, 'demo-stand-in.log') });
-	say(`SMS.CX stand-in on ${standIn.url}`);
-	let server;
-	let stopping = false;
+	const standIn = await startCli({ port: standInPort, logFile: path.join(LOGS, `${path.basename(userFolder)}-stand-in.log`) });
+	log(`SMS.CX stand-in on ${standIn.url}`);
 	const cleanup = async () => {
-		stopping = true;
 		await n8n.stop().catch(() => {});
 		await standIn.stop().catch(() => {});
 	};
-	const onSignal = () => {
-		say('stopping n8n and the stand-in ...');
-		cleanup().then(() => {
-			say('stopped');
-			process.exit(0);
-		});
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
 
 	try {
 		// 4. Credentials and workflows, re-imported only when they changed.
 		if (!state.webhookSecret) state.webhookSecret = crypto.randomBytes(24).toString('hex');
-		const creds = standInCredentials(standIn, { webhookSecret: state.webhookSecret });
+		const creds = [...demoCredentials(standIn, { webhookSecret: state.webhookSecret }), ...(extraCredentials ? extraCredentials(standIn) : [])];
 		if (state.credsHash !== hash(creds)) {
-			say('importing the SMS.CX credentials (pointing at the stand-in) ...');
+			log(`importing ${creds.length} SMS.CX credentials (pointing at the stand-in) ...`);
 			await n8n.importCredentials(creds);
 			state.credsHash = hash(creds);
 			saveState();
 		}
 		// Fixed ports keep the imported workflows (their callback URL) unchanged from run to run.
-		let port = Number(args.port || (args.headless ? 5699 : 5678));
-		if (await portInUse(port)) {
-			const taken = port;
+		let port = wantedPort;
+		if (!port || (await portInUse(port))) {
+			if (port) log(`port ${port} is taken; n8n uses another`);
 			port = await freePort();
-			say(`port ${taken} is taken; n8n uses ${port}`);
 		}
 		const base = `http://127.0.0.1:${port}`;
 		const suffix = triggerWebhookSuffix();
-		const { workflows, examples } = demoWorkflows(standIn.url);
+		const { workflows: demoSet, examples } = demoWorkflows(standIn.url);
+		const workflows = [...demoSet, ...(extraWorkflows ? extraWorkflows(standIn.url) : [])];
 		if (state.workflowsHash !== hash(workflows)) {
-			say(`importing ${workflows.length} workflows (the examples/ folder and "every operation") ...`);
+			log(`importing ${workflows.length} workflows (the examples/ folder and "every operation") ...`);
 			await n8n.importWorkflows(workflows);
 			state.workflowsHash = hash(workflows);
 			saveState();
 		}
-		const hooks = examples['phone-verification-webhooks'];
-		const waitEx = examples['phone-verification-wait'];
 		const triggerEx = suffix ? examples['otp-status-trigger'] : undefined;
-		const cleanupEx = examples['cancel-pending-otps'];
 		const triggerPath = triggerPathIn(triggerEx, suffix);
 		const triggerUrl = triggerPath ? `${base}/webhook/${triggerPath}` : undefined;
 		if (triggerUrl) {
@@ -176,22 +163,57 @@ async function main() {
 		}
 
 		// 5. n8n itself.
-		say(`starting n8n ${n8n.fl.version()} on ${base} (log: ${path.relative(ROOT, path.join(userFolder, 'n8n-server.log'))}) ...`);
-		server = await n8n.start({ port });
-		say(`n8n is up (${(server.readyMs / 1000).toFixed(1)} s after start)`);
+		log(`starting n8n ${n8n.fl.version()} on ${base} (log: ${path.relative(ROOT, path.join(userFolder, 'n8n-server.log'))}) ...`);
+		const server = await n8n.start({ port });
+		log(`n8n is up (${(server.readyMs / 1000).toFixed(1)} s after start)`);
 		await server.ensureOwner(OWNER_DEMO);
 		const offered = (await server.editorNodeTypes()).filter((t) => t.startsWith('n8n-nodes-smscx.'));
-		say(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
+		log(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
 		if (!offered.length) throw new Error('n8n did not load n8n-nodes-smscx');
-		for (const wf of [hooks, waitEx, triggerEx, cleanupEx].filter(Boolean)) await server.activate(wf.id);
+		const published = [examples['phone-verification-webhooks'], examples['phone-verification-wait'], triggerEx, examples['cancel-pending-otps']];
+		for (const wf of published.filter(Boolean)) await server.activate(wf.id);
 		for (const p of ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', 'smscx/cleanup/watch']) {
 			await server.waitForWebhook(p);
 		}
 		if (triggerPath) await server.waitForWebhook(triggerPath);
-		say('published: the four example workflows');
+		log('published: the four example workflows');
+		return { n8n, server, standIn, base, examples, triggerEx, triggerUrl, cleanup };
+	} catch (e) {
+		await cleanup();
+		throw e;
+	}
+}
 
+async function main() {
+	const { values: args } = parseArgs({
+		options: {
+			headless: { type: 'boolean', default: false },
+			port: { type: 'string' },
+			'stand-in-port': { type: 'string' },
+			fresh: { type: 'boolean', default: false },
+		},
+	});
+	const env = await setUp({
+		userFolder: path.join(DEMO_DIR, args.headless ? 'headless' : 'user'),
+		port: Number(args.port || (args.headless ? 5699 : 5678)),
+		standInPort: Number(args['stand-in-port'] || 4010),
+		fresh: args.fresh,
+	});
+	const { server, standIn, base, examples, triggerEx, triggerUrl, cleanup } = env;
+	let stopping = false;
+	const onSignal = () => {
+		stopping = true;
+		say('stopping n8n and the stand-in ...');
+		cleanup().then(() => {
+			say('stopped');
+			process.exit(0);
+		});
+	};
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	try {
 		if (args.headless) {
-			const ok = await headless({ server, standIn, triggerWf: triggerEx, waitWf: waitEx });
+			const ok = await headless({ server, standIn, triggerWf: triggerEx, waitWf: examples['phone-verification-wait'] });
 			await cleanup();
 			process.exit(ok ? 0 : 1);
 		}
@@ -286,9 +308,13 @@ function printInstructions({ base, standIn, triggerUrl }) {
 		` 1. Open ${base} and sign in:`,
 		`      email     ${OWNER_DEMO.email}`,
 		`      password  ${OWNER_DEMO.password}      (a local demo account)`,
-		' 2. Overview → Workflows: the four examples from examples/ are imported and published, wired to the',
-		`    SMS.CX stand-in ${standIn.url} (no real SMS, nothing charged). Open one to see how it is built;`,
-		'    "SMS.CX demo: every operation" runs with "Execute workflow" (click each node to see its output).',
+		` 2. Click first: open ${base}/workflow/smscxDemoEveryOp ("SMS.CX demo: every operation")`,
+		'    and click the orange "Execute workflow" button at the bottom: every node turns green.',
+		'    Double-click "Verify" (verified: true) and "Verify wrong PIN" (verified: false, code 2029)',
+		'    to see their output; "Send" shows the OTP object.',
+		`    Everything talks to the SMS.CX stand-in ${standIn.url}: no real SMS, nothing charged.`,
+		'    Overview → Credentials has three ready SMS.CX credentials (API key, access token, OAuth2): open one',
+		'    and n8n tests it. The four examples from examples/ are imported and published.',
 		' 3. Verify a phone number (examples/phone-verification-webhooks.json):',
 		`      curl -s -X POST ${base}/webhook/smscx/verify/start ${json} -d '{"phone":"+33612345678"}'`,
 		`      curl -s ${standIn.url}/__control/otps/<otpId>            # the stand-in shows the PIN ("pin")`,
@@ -310,7 +336,11 @@ function printInstructions({ base, standIn, triggerUrl }) {
 	process.stdout.write(lines.join('\n'));
 }
 
-main().catch((e) => {
-	process.stderr.write(`[demo] failed: ${e.message}\n`);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((e) => {
+		process.stderr.write(`[demo] failed: ${e.message}\n`);
+		process.exit(1);
+	});
+}
+
+module.exports = { setUp, OWNER_DEMO };

@@ -115,7 +115,9 @@ async function startCli({ port, node = process.execPath, logFile } = {}) {
 	child.stderr.unref?.();
 	addSecret(info.apiKey);
 	addSecret(info.accessToken);
-	return withControl({ url: info.url, apiKey: info.apiKey, accessToken: info.accessToken, pid: child.pid, stop: () => stopGroup(child.pid, { graceMs: 5000 }) });
+	addSecret(info.applicationSecret);
+	const { url, apiKey, accessToken, applicationId, applicationSecret } = info;
+	return withControl({ url, apiKey, accessToken, applicationId, applicationSecret, pid: child.pid, stop: () => stopGroup(child.pid, { graceMs: 5000 }) });
 }
 
 module.exports = { startInProcess, startCli, withControl };

@@ -84,17 +84,18 @@ export class SmscxOtpTrigger implements INodeType {
 			header: 'Waiting for SMS.CX to report an OTP status change',
 			executionsHelp: {
 				inactive:
-					'<b>While building</b>: click "Listen for test event", then send an OTP with the SMS.CX OTP node whose Send → Additional Fields → Callback URL is this node\'s Test URL, plus the field "Add Webhook Secret to Callback URL". Verify or cancel the OTP, and the callback shows up here.<br><br><b>In production</b>: publish the workflow and use the Production URL, either pasted with ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or as Callback URL in the SMS.CX OTP node plus the field "Add Webhook Secret to Callback URL". Those executions show up in the executions list.',
+					'<b>While building</b>: click "Execute step", then send an OTP with the SMS.CX OTP node, its Callback URL (Send → Additional Fields) set to this node\'s Test URL and "Callback URL Token" added. Verify or cancel that OTP and the callback shows up here.<br><br><b>In production</b>: publish the workflow and give SMS.CX the Production URL with ?token=YOUR_WEBHOOK_SECRET, in the SMS.CX dashboard or as Callback URL of the Send operation. Those executions show up in the executions list.',
 				active:
-					'The workflow is published: every callback to the Production URL that carries ?token=YOUR_WEBHOOK_SECRET starts an execution, shown in the executions list. Paste that URL into the SMS.CX dashboard, or use it as Callback URL in the SMS.CX OTP node plus the field "Add Webhook Secret to Callback URL".',
+					'The workflow is published: every callback to the Production URL that carries ?token=YOUR_WEBHOOK_SECRET starts an execution, shown in the executions list. Give SMS.CX that URL in its dashboard, or as Callback URL of the SMS.CX OTP node\'s Send operation.',
 			},
 			activationHint:
 				'Once the workflow is built, publish it and give SMS.CX the Production URL with ?token=YOUR_WEBHOOK_SECRET.',
 		},
 		properties: [
 			{
+				// Short on purpose: the panel's "When will this node trigger my flow?" and docs/trigger.md have the rest.
 				displayName:
-					'SMS.CX does not sign its callbacks, so this trigger only accepts URLs that carry the credential\'s Webhook Secret. Either paste the Production URL above followed by ?token=YOUR_WEBHOOK_SECRET into the SMS.CX dashboard, or put the Production URL into the SMS.CX OTP node\'s Send → Additional Fields → Callback URL and also add the field "Add Webhook Secret to Callback URL".',
+					'SMS.CX must call the Production URL with ?token=YOUR_WEBHOOK_SECRET (the credential\'s Webhook Secret) appended. Copy the URL from Webhook URLs at the top of this panel.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

@@ -40,13 +40,20 @@ test('Ignore Duplicates is on and the insecure opt-out off by default', () => {
 	expect(options).toEqual({ allowUnauthenticated: false, ignoreDuplicates: true });
 });
 
-test('the panel tells how to wire the URL with its token, both ways', () => {
-	const texts = [property('setupNotice').displayName, description.triggerPanel.executionsHelp.inactive, description.triggerPanel.executionsHelp.active];
-	for (const text of texts) {
+test('the notice is short and actionable; the panel help tells both ways to wire the URL with its token', () => {
+	const notice = property('setupNotice').displayName;
+	expect(notice.length).toBeLessThanOrEqual(220);
+	expect(notice).toContain('?token=YOUR_WEBHOOK_SECRET');
+	expect(notice).toContain('Webhook URLs'); // the collapsed section's own name, not "the URL above"
+	expect(notice).not.toMatch(/\babove\b/);
+	const { inactive, active } = description.triggerPanel.executionsHelp;
+	expect(inactive).toContain('"Execute step"'); // n8n 2.x's button; 1.x called it "Listen for test event"
+	for (const text of [inactive, active]) {
 		expect(text).toContain('?token=YOUR_WEBHOOK_SECRET');
-		expect(text).toContain('SMS.CX dashboard');
-		expect(text).toContain('Add Webhook Secret to Callback URL');
+		expect(text).toMatch(/SMS\.CX dashboard|its dashboard/);
+		expect(text).toContain('Callback URL');
 	}
+	expect(inactive).toContain('Callback URL Token');
 	expect(description.triggerPanel.activationHint).toContain('Production URL with ?token=');
 });
 
