@@ -23,6 +23,7 @@ const { N8n } = require('../e2e/lib/n8n');
 const { startCli } = require('../e2e/lib/standin');
 const { portInUse, freePort, waitFor } = require('../e2e/lib/proc');
 const { OWNER_DEMO, pickOtpItems, nodeOutput, demoWorkflows, demoCredentials, triggerPathIn } = require('./demo-support');
+const { startDemoModel, demoAgentChat } = require('../e2e/lib/model');
 
 
 const t0 = Date.now();
@@ -122,15 +123,22 @@ async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedS
 	}
 	const standIn = await startCli({ port: standInPort, logFile: path.join(LOGS, `${path.basename(userFolder)}-stand-in.log`) });
 	log(`SMS.CX stand-in on ${standIn.url}`);
+	const agentModel = await startDemoModel();
+	log(`scripted AI model (OpenAI-compatible) on ${agentModel.model.url}`);
 	const cleanup = async () => {
 		await n8n.stop().catch(() => {});
 		await standIn.stop().catch(() => {});
+		await agentModel.stop().catch(() => {});
 	};
 
 	try {
 		// 4. Credentials and workflows, re-imported only when they changed.
 		if (!state.webhookSecret) state.webhookSecret = crypto.randomBytes(24).toString('hex');
-		const creds = [...demoCredentials(standIn, { webhookSecret: state.webhookSecret }), ...(extraCredentials ? extraCredentials(standIn) : [])];
+		const creds = [
+			...demoCredentials(standIn, { webhookSecret: state.webhookSecret }),
+			agentModel.credential,
+			...(extraCredentials ? extraCredentials(standIn) : []),
+		];
 		if (state.credsHash !== hash(creds)) {
 			log(`importing ${creds.length} SMS.CX credentials (pointing at the stand-in) ...`);
 			await n8n.importCredentials(creds);
@@ -154,6 +162,7 @@ async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedS
 			saveState();
 		}
 		const triggerEx = suffix ? examples['otp-status-trigger'] : undefined;
+		const agentEx = examples['ai-agent-phone-verification'];
 		const triggerPath = triggerPathIn(triggerEx, suffix);
 		const triggerUrl = triggerPath ? `${base}/webhook/${triggerPath}` : undefined;
 		if (triggerUrl) {
@@ -170,13 +179,13 @@ async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedS
 		const offered = (await server.editorNodeTypes()).filter((t) => t.startsWith('n8n-nodes-smscx.'));
 		log(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
 		if (!offered.length) throw new Error('n8n did not load n8n-nodes-smscx');
-		const published = [examples['phone-verification-webhooks'], examples['phone-verification-wait'], triggerEx, examples['cancel-pending-otps']];
+		const published = [examples['phone-verification-webhooks'], examples['phone-verification-wait'], triggerEx, examples['cancel-pending-otps'], agentEx];
 		for (const wf of published.filter(Boolean)) await server.activate(wf.id);
 		for (const p of ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', 'smscx/cleanup/watch']) {
 			await server.waitForWebhook(p);
 		}
 		if (triggerPath) await server.waitForWebhook(triggerPath);
-		log('published: the four example workflows');
+		log('published: the five example workflows');
 		return { n8n, server, standIn, base, examples, triggerEx, triggerUrl, cleanup };
 	} catch (e) {
 		await cleanup();
@@ -213,7 +222,13 @@ async function main() {
 	process.once('SIGTERM', onSignal);
 	try {
 		if (args.headless) {
-			const ok = await headless({ server, standIn, triggerWf: triggerEx, waitWf: examples['phone-verification-wait'] });
+			const ok = await headless({
+				server,
+				standIn,
+				triggerWf: triggerEx,
+				waitWf: examples['phone-verification-wait'],
+				agentWf: examples['ai-agent-phone-verification'],
+			});
 			await cleanup();
 			process.exit(ok ? 0 : 1);
 		}
@@ -233,7 +248,7 @@ async function main() {
  * The flagship flow on the example workflows: start (Send) → PIN from the stand-in → check (Verify) → the trigger
  * example receives VERIFIED and "activates the account"; then the same with the Wait-node example.
  */
-async function headless({ server, standIn, triggerWf, waitWf }) {
+async function headless({ server, standIn, triggerWf, waitWf, agentWf }) {
 	const results = [];
 	const check = (label, ok, detail = '') => {
 		results.push(ok);
@@ -293,6 +308,10 @@ async function headless({ server, standIn, triggerWf, waitWf }) {
 			);
 		}
 	}
+	if (agentWf) {
+		const chat = await demoAgentChat({ server, standIn, wf: agentWf });
+		check('AI example: the chat agent sent a code and verified it (scripted model)', chat.ok, chat.detail);
+	}
 	const ok = results.every(Boolean);
 	say(ok ? 'headless demo passed' : 'headless demo FAILED');
 	return ok;
@@ -327,6 +346,9 @@ function printInstructions({ base, standIn, triggerUrl }) {
 		'    .../smscx/wait/check with the PIN; the waiting execution resumes on the VERIFIED callback.',
 		' 5. Clean-up (examples/cancel-pending-otps.json): POST {"otpId":"…","cancelAfterMinutes":1} to',
 		'    .../smscx/cleanup/watch; one minute later that execution cancels the OTP if it is still pending.',
+		' 6. AI agent (examples/ai-agent-phone-verification.json): open "SMS.CX: an AI chat agent verifies a phone',
+		'    number" → Open chat → type +33612345678, then the code from the stand-in. The model is a local scripted',
+		'    one (e2e/lib/model.js), no OpenAI account needed.',
 		`    Sent SMS (with PINs): ${standIn.url}/__control/messages   All OTPs: ${standIn.url}/__control/otps`,
 		'',
 		' Ctrl+C stops n8n and the stand-in. `npm run demo -- --fresh` starts from an empty n8n.',
