@@ -1,5 +1,5 @@
 // SMS.CX OTP Trigger, end to end: the SMS.CX OTP node (in n8n's engine) sends OTPs whose Callback URL is the
-// trigger's Production URL with "Add Webhook Secret to Callback URL"; the stand-in posts real callbacks to it.
+// trigger's Production URL with "Callback URL Token" on; the stand-in posts real callbacks to it.
 const { useTriggerSandbox, startTrigger, sendOtp, verifyOtp, cancelOtp, deliver, expectSecretNowhere } = require('./setup');
 
 const sandbox = useTriggerSandbox();
