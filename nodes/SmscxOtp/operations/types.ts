@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 
 import { parameterError, smscxApiError } from '../../shared/errors';
 import { ParameterProblem } from '../../shared/params';
-import type { CallOutcome, SmscxCall } from '../../shared/transport';
+import type { CallOutcome, SmscxCall } from '../../shared/dispatcher';
 
 /** Sends one more call on the execution's client (same credential, pacer and retry policy as the item's call). */
 export type FollowUp = (call: SmscxCall) => Promise<CallOutcome>;

@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { smscxApiError } from '../../shared/errors';
 import { ParameterProblem, readBoolean, readPin } from '../../shared/params';
 import { PIN_SHAPE } from '../../shared/rules';
-import type { CallOutcome } from '../../shared/transport';
+import type { CallOutcome } from '../../shared/dispatcher';
 import { readOtpId } from './otpId';
 import { readsParameters } from './types';
 import type { FollowUp } from './types';
