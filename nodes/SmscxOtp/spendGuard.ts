@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { baseUrlOf } from '../shared/oauth';
 import { readBoolean } from '../shared/params';
 import type { PreparedItem } from './operations/types';
 
@@ -80,8 +81,7 @@ function numberKey(body: IDataObject): string {
 function keyFor(fn: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, body: IDataObject): string {
 	const { id, name } = fn.getNode().credentials?.smscxApi ?? { id: null, name: '' };
 	const credentialId = id ?? name;
-	const baseUrl = String(credentials.baseUrl ?? '');
-	return createHash('sha256').update(`${credentialId}\n${baseUrl}\n${numberKey(body)}`).digest('hex');
+	return createHash('sha256').update(`${credentialId}\n${baseUrlOf(credentials)}\n${numberKey(body)}`).digest('hex');
 }
 
 /** Whether a Send item is guarded: the option, or by default whether the node runs as an AI tool. */
