@@ -123,19 +123,7 @@ class N8nServer {
 
 	/** POSTs JSON to a production webhook; returns { status, body, text }. */
 	async postWebhook(webhookPath, body, { query = '', headers = {} } = {}) {
-		const r = await fetch(this.webhookUrl(webhookPath) + query, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...headers },
-			body: typeof body === 'string' ? body : JSON.stringify(body),
-		});
-		const text = await r.text();
-		let parsed;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			parsed = undefined;
-		}
-		return { status: r.status, body: parsed, text };
+		return postJson(this.webhookUrl(webhookPath) + query, body, { headers });
 	}
 
 	// --- owner + public API -----------------------------------------------------------------------------------
@@ -328,4 +316,31 @@ class N8nServer {
 	}
 }
 
-module.exports = { N8nServer, OWNER };
+/**
+ * POSTs JSON (or a string as is) to `url`; resolves { status, body (parsed JSON, or undefined), text }, or
+ * { status: 0, timedOut: true } when `timeoutMs` is given and no answer came within it.
+ */
+async function postJson(url, body, { headers = {}, timeoutMs } = {}) {
+	let r;
+	try {
+		r = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: typeof body === 'string' ? body : JSON.stringify(body),
+			...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+		});
+	} catch (e) {
+		if (timeoutMs && e.name === 'TimeoutError') return { status: 0, timedOut: true };
+		throw e;
+	}
+	const text = await r.text();
+	let parsed;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	return { status: r.status, body: parsed, text };
+}
+
+module.exports = { N8nServer, OWNER, postJson };

