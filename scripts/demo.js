@@ -37,7 +37,7 @@ const TRIGGER_DIST = path.join(ROOT, 'dist', 'nodes', 'SmscxOtpTrigger', 'SmscxO
 /** 1. Node 24 + n8n 2.x, from the lockfiles (a no-op when present). */
 function ensureInstalled(log) {
 	if (flavour('2').installed()) return;
-	log('first run: installing Node 24 and n8n 2.x (e2e/setup.sh 2, about 5 minutes) ...');
+	log('first run: installing n8n 2.x and the Node 24 it needs, inside this clone (e2e/setup.sh 2, about 5 minutes; your Node stays as it is) ...');
 	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
 	const r = spawnSync('bash', [SETUP_SH, '2'], { stdio: 'inherit', env });
 	if (r.status !== 0) throw new Error('e2e/setup.sh 2 failed (see the lines above and .e2e/logs/setup-*.log)');
@@ -162,7 +162,6 @@ async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedS
 			saveState();
 		}
 		const triggerEx = suffix ? examples['otp-status-trigger'] : undefined;
-		const agentEx = examples['ai-agent-phone-verification'];
 		const triggerPath = triggerPathIn(triggerEx, suffix);
 		const triggerUrl = triggerPath ? `${base}/webhook/${triggerPath}` : undefined;
 		if (triggerUrl) {
@@ -179,14 +178,14 @@ async function setUp({ userFolder, port: wantedPort = 5678, standInPort: wantedS
 		const offered = (await server.editorNodeTypes()).filter((t) => t.startsWith('n8n-nodes-smscx.'));
 		log(`the editor offers: ${offered.join(', ') || 'NO SMS.CX node (the package did not load: see the n8n log)'}`);
 		if (!offered.length) throw new Error('n8n did not load n8n-nodes-smscx');
-		const published = [examples['phone-verification-webhooks'], examples['phone-verification-wait'], triggerEx, examples['cancel-pending-otps'], agentEx];
-		for (const wf of published.filter(Boolean)) await server.activate(wf.id);
-		for (const p of ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', 'smscx/cleanup/watch']) {
-			await server.waitForWebhook(p);
-		}
+		// Every file in examples/ (the trigger example only once the trigger is built), counted, never listed by hand.
+		const published = Object.values(examples).filter((wf) => wf !== examples['otp-status-trigger'] || triggerEx);
+		for (const wf of published) await server.activate(wf.id);
+		const hooks = published.flatMap((wf) => wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => n.parameters.path));
+		for (const p of hooks) await server.waitForWebhook(p);
 		if (triggerPath) await server.waitForWebhook(triggerPath);
-		log('published: the five example workflows');
-		return { n8n, server, standIn, base, examples, triggerEx, triggerUrl, cleanup };
+		log(`published: the ${published.length} example workflows of examples/`);
+		return { n8n, server, standIn, base, examples, published, triggerEx, triggerUrl, cleanup };
 	} catch (e) {
 		await cleanup();
 		throw e;
@@ -208,7 +207,7 @@ async function main() {
 		standInPort: Number(args['stand-in-port'] || 4010),
 		fresh: args.fresh,
 	});
-	const { server, standIn, base, examples, triggerEx, triggerUrl, cleanup } = env;
+	const { server, standIn, base, examples, published, triggerEx, triggerUrl, cleanup } = env;
 	let stopping = false;
 	const onSignal = () => {
 		stopping = true;
@@ -232,7 +231,7 @@ async function main() {
 			await cleanup();
 			process.exit(ok ? 0 : 1);
 		}
-		printInstructions({ base, standIn, triggerUrl });
+		printInstructions({ base, standIn, triggerUrl, published: published.length });
 		await new Promise((resolve) => server.child.once('exit', resolve));
 		if (stopping) return; // Ctrl+C: the signal handler finishes the cleanup and exits 0
 		say(`n8n exited unexpectedly (${JSON.stringify(server.exited)}); see ${path.relative(ROOT, server.logFile)}`);
@@ -317,7 +316,7 @@ async function headless({ server, standIn, triggerWf, waitWf, agentWf }) {
 	return ok;
 }
 
-function printInstructions({ base, standIn, triggerUrl }) {
+function printInstructions({ base, standIn, triggerUrl, published }) {
 	const json = "-H 'content-type: application/json'";
 	const lines = [
 		'',
@@ -333,7 +332,7 @@ function printInstructions({ base, standIn, triggerUrl }) {
 		'    to see their output; "Send" shows the OTP object.',
 		`    Everything talks to the SMS.CX stand-in ${standIn.url}: no real SMS, nothing charged.`,
 		'    Overview → Credentials has three ready SMS.CX credentials (API key, access token, OAuth2): open one',
-		'    and n8n tests it. The four examples from examples/ are imported and published.',
+		`    and n8n tests it. The ${published} example workflows from examples/ are imported and published.`,
 		' 3. Verify a phone number (examples/phone-verification-webhooks.json):',
 		`      curl -s -X POST ${base}/webhook/smscx/verify/start ${json} -d '{"phone":"+33612345678"}'`,
 		`      curl -s ${standIn.url}/__control/otps/<otpId>            # the stand-in shows the PIN ("pin")`,
