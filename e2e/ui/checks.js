@@ -45,7 +45,15 @@ async function addField(page, label) {
 async function outputJson(page) {
 	const panel = T(page, '[data-test-id="output-panel"]');
 	await panel.locator('[data-test-id="radio-button-json"]').click();
-	return (await panel.innerText()).replace(/\s+/g, ' ');
+	// The JSON view renders after the click settles; read once it shows a key, not the panel's header alone.
+	const deadline = Date.now() + 15000;
+	let text = '';
+	do {
+		text = (await panel.innerText()).replace(/\s+/g, ' ');
+		if (/"[^"]+":/.test(text)) return text;
+		await page.waitForTimeout(250);
+	} while (Date.now() < deadline);
+	return text;
 }
 
 /**
