@@ -65,6 +65,8 @@ const NETWORK_CODES: Record<string, { kind: FailureKind; words: string }> = {
 	CERT_SIGNATURE_FAILURE: { kind: 'misconfigured', words: TLS_WORDS },
 	CERT_REVOKED: { kind: 'misconfigured', words: "the server's TLS certificate was revoked" },
 	ERR_SSL_WRONG_VERSION_NUMBER: { kind: 'misconfigured', words: 'the server does not speak TLS (http vs https?)' },
+	// a TLS handshake that failed: the request itself is only written after it
+	EPROTO: { kind: 'misconfigured', words: 'the TLS connection could not be set up (http vs https?)' },
 	ECONNRESET: { kind: 'mayHaveLeft', words: 'the connection was closed before an answer arrived' },
 	ECONNABORTED: { kind: 'mayHaveLeft', words: 'no answer within the timeout' },
 	ETIMEDOUT: { kind: 'mayHaveLeft', words: 'no answer within the timeout' },

@@ -136,10 +136,9 @@ export class SmscxRequester {
 			if (this.tokens && data.oauthAccessToken === '') return tokenProblemIn(error);
 			// n8n wraps the HTTP client's error; read only its network code, never the request it carries
 			// (that holds the credential's headers). HTTP statuses never land here (ignoreHttpStatusErrors).
-			const cause = (error as { cause?: unknown }).cause ?? error;
-			const { code } = cause as { code?: unknown };
+			const code = networkCodeIn(error);
 			// Not a transport failure (e.g. no credential selected): n8n's own error, passed on as is.
-			if (typeof code !== 'string' || !code) throw new NodeOperationError(run.fn.getNode(), error as Error);
+			if (!code) throw new NodeOperationError(run.fn.getNode(), error as Error);
 			return { kind: 'network', code };
 		} finally {
 			this.queue.settled();
@@ -206,6 +205,19 @@ function tokenFailure(problem: TokenProblem): SmscxFailure {
 		networkCode: problem.networkCode,
 		message: `${problem.message.replace(/\.$/, '')}${what}`,
 	};
+}
+
+/**
+ * The network code of the HTTP client's error inside n8n's NodeApiError (as `cause`, or as `errorResponse` for
+ * errors thrown before a connection, such as an invalid URL). Only the code is read.
+ */
+function networkCodeIn(error: unknown): string | undefined {
+	let cause = error as { code?: unknown; cause?: unknown; errorResponse?: unknown } | undefined;
+	for (let depth = 0; cause && depth < 5; depth++) {
+		if (typeof cause.code === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(cause.code)) return cause.code;
+		cause = (cause.cause ?? cause.errorResponse) as typeof cause;
+	}
+	return undefined;
 }
 
 /** A backoff wait that ends early when the run is cancelled (then the call is not sent again). */
