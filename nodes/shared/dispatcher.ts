@@ -53,21 +53,50 @@ export class Dispatcher {
 		const run = new Run(
 			this.queue,
 			async (each, call, policy) => await this.requester.execute(each, call, policy),
-			(closed) => this.detach(closed),
+			(closed) => this.detach(closed, signal),
 			fn,
 			credentials,
 			concurrency,
-			signal,
 		);
 		this.runs.add(run);
 		this.idleSince = undefined;
+		if (signal?.aborted) run.cancel();
+		else if (signal) joinExecution(signal, run);
 		return run;
 	}
 
-	private detach(run: Run): void {
+	private detach(run: Run, signal: AbortSignal | undefined): void {
+		if (signal) leaveExecution(signal, run);
 		this.runs.delete(run);
 		if (this.runs.size === 0) this.idleSince = Date.now();
 	}
+}
+
+// The runs of each execution and its one abort listener, whatever the number of its runs (12 tool calls of an
+// agent: one listener), removed when its last run closes: it holds the runs and their decrypted credentials.
+const executions = new WeakMap<AbortSignal, { runs: Set<Run>; onAbort: () => void }>();
+
+function joinExecution(signal: AbortSignal, run: Run): void {
+	let execution = executions.get(signal);
+	if (!execution) {
+		const runs = new Set<Run>();
+		const onAbort = () => {
+			for (const each of runs) each.cancel();
+		};
+		execution = { runs, onAbort };
+		executions.set(signal, execution);
+		signal.addEventListener('abort', onAbort, { once: true });
+	}
+	execution.runs.add(run);
+}
+
+function leaveExecution(signal: AbortSignal, run: Run): void {
+	const execution = executions.get(signal);
+	if (!execution) return;
+	execution.runs.delete(run);
+	if (execution.runs.size > 0) return;
+	signal.removeEventListener('abort', execution.onAbort);
+	executions.delete(signal);
 }
 
 function keyOf(credentials: ICredentialDataDecryptedObject): string {

@@ -14,8 +14,7 @@ import { RateLimitGate, timeText } from './rateLimit';
  * - an active call asks the FairQueue for a turn. Turns go round robin between runs (a 2,000-item run and a
  *   one-item sign-up alternate), while the rate-limit gate has room and fewer than MAX_IN_FLIGHT are out;
  * - waiting for a slot or a turn is not a rate limit: only the gate's closed time counts against Max Rate
- *   Limit Wait, from the moment the gate first holds the call. A call the gate would hold longer fails at once;
- * - one abort listener per execution, whatever the number of its runs; removed when its last run closes.
+ *   Limit Wait, from the moment the gate first holds the call. A call the gate would hold longer fails at once.
  */
 
 /** A dispatcher never has more calls in flight than this, whatever the runs' Concurrency adds up to. */
@@ -47,11 +46,7 @@ export class Run {
 		readonly fn: IExecuteFunctions,
 		readonly credentials: ICredentialDataDecryptedObject,
 		private readonly concurrency: number,
-		private readonly signal: AbortSignal | undefined,
-	) {
-		if (signal?.aborted) this.cancel();
-		else if (signal) joinExecution(signal, this);
-	}
+	) {}
 
 	/**
 	 * Sends one call under the policy. `beforeCall` runs right before the call is queued for sending (throw
@@ -85,7 +80,6 @@ export class Run {
 
 	/** The node execution is done with the dispatcher. */
 	close(): void {
-		if (this.signal) leaveExecution(this.signal, this);
 		this.queue.drop(this, new NotSent('stopped'));
 		this.onClose(this);
 	}
@@ -114,32 +108,6 @@ export class Run {
 		if (next) next.go(); // the slot passes on
 		else this.active--;
 	}
-}
-
-// The runs of each execution, and its one abort listener (held only while a run is open).
-const executions = new WeakMap<AbortSignal, { runs: Set<Run>; onAbort: () => void }>();
-
-function joinExecution(signal: AbortSignal, run: Run): void {
-	let execution = executions.get(signal);
-	if (!execution) {
-		const runs = new Set<Run>();
-		const onAbort = () => {
-			for (const each of runs) each.cancel();
-		};
-		execution = { runs, onAbort };
-		executions.set(signal, execution);
-		signal.addEventListener('abort', onAbort, { once: true });
-	}
-	execution.runs.add(run);
-}
-
-function leaveExecution(signal: AbortSignal, run: Run): void {
-	const execution = executions.get(signal);
-	if (!execution) return;
-	execution.runs.delete(run);
-	if (execution.runs.size > 0) return;
-	signal.removeEventListener('abort', execution.onAbort);
-	executions.delete(signal);
 }
 
 /** An active call waiting for its turn to send. */
