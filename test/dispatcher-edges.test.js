@@ -138,6 +138,23 @@ describe('a stop during the OAuth2 token request', () => {
 		expect(posts()).toHaveLength(0);
 		expect(sandbox.sx.messages).toHaveLength(0);
 	});
+
+	test('a stop that lands while the token is fetched: the credential refuses to send the call (the leave check)', async () => {
+		// n8n runs preAuthentication (the token request), then the credential's authenticate, then sends: a run
+		// stopped by another item's failure meanwhile (e.g. a token renewed mid-run) is asked at that last step
+		const { SmscxApi } = require(path.join(__dirname, '..', 'dist', 'credentials', 'SmscxApi.credentials.js'));
+		const { withLeaveCheck, NotSent } = require(path.join(dist, 'call.js'));
+		const credential = new SmscxApi();
+		const data = { ...sandbox.credentials.oAuth2ClientCredentials, oauthAccessToken: 'sxat_x' };
+		let stopped = false;
+		const marked = withLeaveCheck(data, () => (stopped ? new NotSent('stopped') : undefined));
+		await expect(credential.authenticate(marked, { headers: {} })).resolves.toBeDefined();
+		stopped = true;
+		await expect(credential.authenticate(marked, { headers: {} })).rejects.toThrow(/Not sent: the run stopped/);
+		// the mark is never saved with the credential
+		expect(Object.keys({ ...marked })).not.toContain('smscxLeaveCheck');
+		expect(JSON.stringify(marked)).not.toMatch(/LeaveCheck/);
+	});
 });
 
 describe('messages say "Nothing was sent" only when nothing left', () => {
