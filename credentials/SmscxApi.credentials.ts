@@ -8,6 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { checkLeave } from '../nodes/shared/call';
 import { requestToken, takeTokenTimeout, tokenBinding } from '../nodes/shared/oauth';
 
 /**
@@ -145,6 +146,7 @@ export class SmscxApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		checkLeave(credentials); // a call whose run ended while its token was fetched never leaves
 		const headers = { ...(requestOptions.headers ?? {}) };
 		if (credentials.authType === 'accessToken') {
 			headers.Authorization = `Bearer ${credentials.accessToken as string}`;

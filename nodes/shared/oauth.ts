@@ -1,10 +1,19 @@
 import { createHash } from 'crypto';
+import { sleep } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { causeNamed } from './errors';
+import { urlText } from './redact';
+
 /**
- * The OAuth2 client-credentials token request, made by the credential's preAuthentication (n8n runs it for the
- * credential's Test, and for the dispatcher's one call that fetches a token, and saves the result with the
- * credential). Never puts the application secret or a token into a message.
+ * OAuth2 client credentials. Read top to bottom:
+ * - the token request, made by the credential's preAuthentication (n8n runs it for the credential's Test, and
+ *   for the dispatcher's one call that fetches a token, and saves the result with the credential);
+ * - the TokenHolder, one per dispatcher: it adopts the token n8n saved with the credential when that was issued
+ *   for these settings; otherwise one call (single flight) goes with the stored token emptied, so n8n runs
+ *   preAuthentication and SAVES the result, where other processes (queue-mode workers, CLI runs) and later
+ *   executions find it. The other calls wait for it. A 401 renews only the token that was refused;
+ * Never puts the application secret or a token into a message.
  */
 
 export const DEFAULT_BASE_URL = 'https://api.sms.cx';
@@ -101,7 +110,7 @@ export async function requestToken(
 		networkCode = String((cause as { code?: string }).code ?? networkCode);
 	}
 	if (!response) {
-		throw new TokenProblem(`could not get an OAuth2 access token from ${baseUrl}`, undefined, undefined, networkCode);
+		throw new TokenProblem(`could not get an OAuth2 access token from ${urlText(baseUrl)}`, undefined, undefined, networkCode);
 	}
 	const answer = (typeof response.body === 'object' && response.body) || {};
 	const { statusCode } = response;
@@ -144,4 +153,94 @@ export function locationHost(headers: IDataObject | undefined, baseUrl: string):
 	} catch {
 		return 'an unreadable location';
 	}
+}
+
+// ------------------------------------------------------------------------------------------------ the holder
+
+/** Renew a token this long before it expires (or at half its lifetime, when that is shorter). */
+const TOKEN_RENEWAL_MARGIN_MS = 30000;
+/** Waiting calls look at their run this often, so a cancelled run stops waiting within a second. */
+const WAIT_TICK_MS = 1000;
+
+interface Flight {
+	landed: Promise<void>;
+	land: () => void;
+	/** Why no token came (the waiters fail with it: nothing was sent) */
+	problem?: TokenProblem;
+}
+
+export class TokenHolder {
+	private token: { value: string; renewAt: number } | undefined;
+
+	/** Set while one call fetches a token through n8n; the other calls wait until it ends. */
+	private flight: Flight | undefined;
+
+	private refusedToken: string | undefined;
+
+	/**
+	 * The token to send: the one held, the one n8n saved with the credential if it was issued for these very
+	 * settings, or '' when this call is the one that fetches a new token (then call landed()), or why the token
+	 * request it waited for failed. Throws what `ended` returns once the call's run ended.
+	 */
+	async bearer(credentials: ICredentialDataDecryptedObject, ended: () => Error | undefined): Promise<string | TokenProblem> {
+		for (;;) {
+			const now = Date.now();
+			if (!this.token || now >= this.token.renewAt) this.adoptStored(credentials, now);
+			if (this.token && now < this.token.renewAt) return this.token.value;
+			const flight = this.flight;
+			if (!flight) {
+				let land = () => {};
+				const landed = new Promise<void>((resolve) => (land = resolve));
+				this.flight = { landed, land };
+				return '';
+			}
+			while (this.flight === flight) {
+				const error = ended();
+				if (error) throw error;
+				await Promise.race([flight.landed, sleep(WAIT_TICK_MS)]);
+			}
+			if (flight.problem) return flight.problem;
+		}
+	}
+
+	/** The fetching call is done: hold the token n8n put into its credential data (if any); waiters go on. */
+	landed(data: ICredentialDataDecryptedObject, problem: TokenProblem | undefined): void {
+		const flight = this.flight as Flight;
+		const value = String(data.oauthAccessToken ?? '');
+		if (value) this.token = { value, renewAt: renewalOf(Number(data.oauthExpiresAt) || 0, Date.now()) };
+		flight.problem = problem;
+		this.flight = undefined;
+		flight.land();
+	}
+
+	/** SMS.CX answered 401 to this token: forget it, unless another call already replaced it. */
+	refused(value: string): void {
+		this.refusedToken = value;
+		if (this.token?.value === value) this.token = undefined;
+	}
+
+	/** A saved token not about to expire, issued for the current application ID, scope and Base URL. */
+	private adoptStored(credentials: ICredentialDataDecryptedObject, now: number): void {
+		const stored = String(credentials.oauthAccessToken ?? '');
+		if (!stored || stored === this.refusedToken || credentials.oauthTokenBinding !== tokenBinding(credentials)) return;
+		const expiresAt = Number(credentials.oauthExpiresAt) || 0;
+		if (expiresAt !== 0 && expiresAt - now < TOKEN_RENEWAL_MARGIN_MS) return;
+		if (this.token?.value === stored) return; // the one held, already due
+		this.token = { value: stored, renewAt: renewalOf(expiresAt, now) };
+	}
+}
+
+/** When to renew a token expiring at expiresAt (0: never): the margin before, or half a shorter lifetime. */
+function renewalOf(expiresAt: number, now: number): number {
+	if (expiresAt === 0) return Infinity;
+	const lifetime = expiresAt - now;
+	return expiresAt - (lifetime > TOKEN_RENEWAL_MARGIN_MS ? TOKEN_RENEWAL_MARGIN_MS : lifetime / 2);
+}
+
+/** The credential's TokenProblem inside n8n's wrapping errors, copied (no request data). */
+export function tokenProblemIn(error: unknown): TokenProblem {
+	const found = causeNamed(error, 'TokenProblem') as TokenProblem | undefined;
+	return found
+		? new TokenProblem(String(found.message), found.httpStatus, found.type, found.networkCode)
+		: new TokenProblem('could not get an OAuth2 access token.');
 }

@@ -13,3 +13,13 @@ export function redactOtp(otp: IDataObject): IDataObject {
 	if (typeof otp.otpCallbackUrl !== 'string') return { ...otp };
 	return { ...otp, otpCallbackUrl: redactUrlToken(otp.otpCallbackUrl) };
 }
+
+/** A URL for messages: scheme, host and path only (a `user:pass@` or a query never appears). */
+export function urlText(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`.slice(0, 200);
+	} catch {
+		return 'the Base URL';
+	}
+}
