@@ -69,13 +69,10 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 			ready.beforeCall?.();
 			hold?.reserve();
 		};
-		let outcome: CallOutcome;
-		try {
-			outcome = await call(ready.call, policy, beforeCall);
-		} catch (error) {
-			if (error instanceof NotSent) hold?.neverLeft();
-			throw error;
-		}
+		const outcome = await call(ready.call, policy, beforeCall).catch(async (error: unknown) => {
+			if (error instanceof NotSent) hold?.neverLeft(); // stopped or cancelled before it left: nothing sent
+			return Promise.reject(error);
+		});
 		hold?.answered(outcome);
 		memory.answered(itemIndex, ready.call, outcome);
 		const json = await ready.finish(outcome, (followUp) => call(followUp, policy));
