@@ -165,3 +165,59 @@ describe('Get Status retries what is safe to retry', () => {
 		expect(sandbox.sx.requests({ method: 'POST', path: `/otp/${otpId}` })).toHaveLength(1);
 	});
 });
+
+// n8n's node setting Retry On Fail runs the whole node again, every item, in the same execution.
+describe("n8n's Retry On Fail: an item already answered is not sent again", () => {
+	const retryOnFail = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 };
+	const numbers = Array.from({ length: 10 }, (_, i) => ({ phone: `+3361224650${i}` }));
+	const otpsPerNumber = () => {
+		const counts = {};
+		for (const otp of sandbox.sx.otps()) counts[otp.phoneNumber] = (counts[otp.phoneNumber] ?? 0) + 1;
+		return counts;
+	};
+
+	test('10 numbers, the 6th paid call gets a 500 from SMS.CX: 10 paid sends, 10 distinct OTPs, in order', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'status', status: 500, after: 5 });
+		const result = await sandbox.run(sendParams('={{ $json.phone }}'), { items: numbers, nodeSettings: retryOnFail });
+		expect(result.status).toBe('success');
+		expect(sandbox.sx.otps()).toHaveLength(10);
+		expect(Object.values(otpsPerNumber())).toEqual(Array(10).fill(1));
+		expect(result.success.map((item) => item.json.phoneNumber)).toEqual(numbers.map((n) => n.phone));
+		expect(new Set(result.success.map((item) => item.json.otpId)).size).toBe(10);
+		expect(result.success.map((item) => item.pairedItem)).toEqual(numbers.map((_, item) => ({ item })));
+		expect(postsToOtp()).toHaveLength(11); // the refused one, and each number once
+	});
+
+	test('a Send whose answer was lost (may have been sent) is not sent again by the retry; no number pays twice', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'closeAfterProcessing', after: 5 });
+		const result = await sandbox.run(sendParams('={{ $json.phone }}'), { items: numbers, nodeSettings: retryOnFail });
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(/^Not sent again: .*may have been sent/);
+		expect(Math.max(...Object.values(otpsPerNumber()))).toBe(1);
+		expectNoSecrets(result);
+	});
+
+	test('with "Continue" on, a retry n8n starts for a failed first item re-sends only what was not answered', async () => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'status', status: 500 });
+		const result = await sandbox.run(sendParams('={{ $json.phone }}'), {
+			items: numbers,
+			onError: 'continueRegularOutput',
+			nodeSettings: retryOnFail,
+		});
+		expect(result.status).toBe('success');
+		expect(result.success.every((item) => typeof item.json.otpId === 'string')).toBe(true);
+		expect(Object.values(otpsPerNumber())).toEqual(Array(10).fill(1));
+	});
+
+	test('Verify: a retry returns the first answer instead of checking the PIN again (which would say "already verified")', async () => {
+		const sent = await sandbox.run(sendParams('={{ $json.phone }}'), { items: numbers.slice(0, 2) });
+		const checks = sent.success.map((item) => ({ otpId: item.json.otpId, pin: sandbox.sx.pinOf(item.json.otpId) }));
+		sandbox.sx.injectFault({ method: 'POST', path: /^\/otp\/./, kind: 'status', status: 500, after: 1 });
+		const result = await sandbox.run(
+			{ operation: 'verify', otpId: '={{ $json.otpId }}', pin: '={{ $json.pin }}' },
+			{ items: checks, nodeSettings: retryOnFail },
+		);
+		expect(result.status).toBe('success');
+		expect(result.success.map((item) => item.json.verified)).toEqual([true, true]);
+	});
+});

@@ -1,6 +1,7 @@
 // Spend guard: a second paid Send to a number whose OTP is still PENDING is refused with text that tells an
 // AI model to verify or wait; outcomes that end the OTP release the number. Counted on the stand-in's log.
 const { useSandbox, expectNoSecrets, sendParams } = require('./helpers');
+const { startOtpNode, forgetDispatchers } = require('./engine/harness');
 
 const sandbox = useSandbox();
 const TOOL = 'n8n-nodes-smscx.smscxOtpTool';
@@ -111,5 +112,43 @@ describe('Spend guard', () => {
 		expect(lost.status).toBe('error');
 		expect((await sendAsTool(phone)).error.message).toMatch(/^Not sent/);
 		expect(paidSends()).toBe(1);
+	});
+
+	test.each([
+		['a typo with a space', '12 34'],
+		['a PIN mapped as a number (0421 became 421)', 421],
+	])('Verify with an impossible PIN (%s) spends no attempt and does not release the number', async (_, pin) => {
+		const phone = freshNumber();
+		const { otpId } = (await sendAsTool(phone)).success[0].json;
+		const typo = await sandbox.run({ operation: 'verify', otpId, pin }, { type: TOOL });
+		expect(typo.success[0].json).toMatchObject({ verified: false, type: 'invalid_pin_format' });
+		expect((await sendAsTool(phone)).error.message).toMatch(/^Not sent: an OTP to this phone number is still pending/);
+		expect(paidSends()).toBe(1);
+	});
+
+	test('Get Status showing the OTP still pending does not release the number', async () => {
+		const phone = freshNumber();
+		const { otpId } = (await sendAsTool(phone)).success[0].json;
+		expect((await sandbox.run({ operation: 'status', otpId })).success[0].json.status).toBe('PENDING');
+		expect((await sendAsTool(phone)).error.message).toMatch(/^Not sent/);
+		expect(paidSends()).toBe(1);
+	});
+
+	test('a Send stopped before it left (execution cancelled while it waited for the rate limit) releases its number at once', async () => {
+		sandbox.sx.configure({ rateLimit: { limit: 1, windowSeconds: 30 } });
+		expect((await sendAsTool(freshNumber())).status).toBe('success'); // the window's one request is used
+		const phone = freshNumber();
+		const waiting = startOtpNode({ parameters: sendParams(phone), credentials: sandbox.credentials.apiKey, type: TOOL });
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		waiting.cancel();
+		expect((await waiting.done).status).toBe('canceled');
+		// Not waiting out the window: SMS.CX lifts the limit, and a fresh dispatcher has not learned it (the
+		// spend guard lives apart from the dispatchers, so it still holds whatever it held).
+		sandbox.sx.configure({ rateLimit: { limit: 100, windowSeconds: 30 } });
+		forgetDispatchers();
+		const again = await sendAsTool(phone);
+		expect(again.error?.message).toBeUndefined();
+		expect(again.status).toBe('success');
+		expect(sandbox.sx.otps()).toHaveLength(2); // the waiting Send's first request met the 429: refused, not paid
 	});
 });

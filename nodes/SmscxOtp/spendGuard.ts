@@ -2,20 +2,19 @@ import { createHash } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { CallOutcome, SmscxCall } from '../shared/dispatcher';
 import { baseUrlOf } from '../shared/oauth';
 import { readBoolean } from '../shared/params';
-import type { PreparedItem } from './operations/types';
-
-// Taken from PreparedItem, so the guard wraps `finish` whatever else it is handed.
-type Finish = PreparedItem['finish'];
-type CallOutcome = Parameters<Finish>[0];
+import { canonicalNumber } from '../shared/phoneNumber';
+import { mayHaveBeenSent } from './operations/types';
 
 /**
  * The spend guard: a model that loops (or a workflow that fires twice) must not pay for a second SMS to a
- * number whose OTP is still PENDING. Send reserves the number right before its call; Verify, Cancel and
- * Get Status outcomes that end the OTP release it. Per process (n8n's main process or one queue-mode
- * worker), bounded, and keyed by a hash of credential ID + Base URL + phone number: it holds no secret and
- * no phone number.
+ * number whose OTP is still PENDING. It follows the OTP, not the operation: a Send holds the number from right
+ * before its call; only evidence that the OTP ended releases it (the table ENDED_BY, read on every SMS.CX
+ * answer), or proof that the Send sent nothing. Per process (n8n's main process or one queue-mode worker),
+ * bounded, and keyed by a hash of credential ID + Base URL + the number as SMS.CX reads it: it holds no
+ * secret and no phone number.
  */
 
 export const spendGuardOption: INodeProperties = {
@@ -38,8 +37,32 @@ const ENDING_VERIFY_CODES = [2023, 2024, 2025, 2026, 2027, 2028];
 /** Cancel answers meaning the OTP is already over (2030 cancelled, 2031 verified, expired or failed). */
 const ENDING_CANCEL_CODES = [2030, 2031];
 
+const codeOf = (outcome: CallOutcome) => (outcome.ok ? undefined : Number(outcome.failure.code));
+
+/**
+ * The evidence that an OTP has ended, by the request on /otp/{otpId} that brought SMS.CX's answer. Nothing
+ * else releases a number: not an operation's name, not a read that shows PENDING (Verify's impossible-PIN path
+ * reads the OTP without checking a PIN).
+ */
+const ENDED_BY: Record<string, (outcome: CallOutcome) => boolean> = {
+	// Get Status, and the reads Verify makes: the status itself
+	GET: (outcome) => outcome.ok && FINAL_STATUSES.includes(String(outcome.body.status)),
+	// Verify's PIN check: verified, or a code that ends the OTP
+	POST: (outcome) => outcome.ok || ENDING_VERIFY_CODES.includes(codeOf(outcome) ?? 0),
+	// Cancel: cancelled, or already over
+	DELETE: (outcome) => outcome.ok || ENDING_CANCEL_CODES.includes(codeOf(outcome) ?? 0),
+};
+
+const OTP_PATH = /^\/otp\/([0-9a-f-]{36})$/;
+
+/** Reads every SMS.CX answer (every operation, follow-up reads too): releases a number whose OTP has ended. */
+export function noteAnswer(call: SmscxCall, outcome: CallOutcome): void {
+	const otpId = OTP_PATH.exec(call.path)?.[1];
+	if (otpId !== undefined && ENDED_BY[call.method]?.(outcome) === true) releaseOtp(otpId);
+}
+
 interface Entry {
-	/** unset while the Send is in flight */
+	/** unset while the Send is in flight (an entry is compared by identity: the reservation that made it) */
 	otpId?: string;
 	expiresAt: number;
 }
@@ -71,17 +94,13 @@ function makeRoom(now: number): void {
 	}
 }
 
-/** The number as SMS.CX reads it: digits (and a leading +), with Country ISO when the number is national. */
-function numberKey(body: IDataObject): string {
-	const raw = String(body.phoneNumber ?? '');
-	const digits = raw.replace(/[^\d+]/g, '');
-	return digits.startsWith('+') ? digits : `${String(body.countryIso ?? '').toUpperCase()}:${digits}`;
-}
-
 function keyFor(fn: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, body: IDataObject): string {
 	const { id, name } = fn.getNode().credentials?.smscxApi ?? { id: null, name: '' };
 	const credentialId = id ?? name;
-	return createHash('sha256').update(`${credentialId}\n${baseUrlOf(credentials)}\n${numberKey(body)}`).digest('hex');
+	// The number as SMS.CX reads it, so "+33 6 12 24 64 00" and "+33612246400" are one number.
+	const countryIso = typeof body.countryIso === 'string' ? body.countryIso : undefined;
+	const number = canonicalNumber(String(body.phoneNumber ?? ''), countryIso);
+	return createHash('sha256').update(`${credentialId}\n${baseUrlOf(credentials)}\n${number}`).digest('hex');
 }
 
 /** Whether a Send item is guarded: the option, or by default whether the node runs as an AI tool. */
@@ -106,77 +125,61 @@ function refusal(fn: IExecuteFunctions, itemIndex: number, entry: Entry, now: nu
 	);
 }
 
+/** A guarded Send's hold on its number, driven by the item loop around the Send's one call. */
+export interface SendHold {
+	/** Right before the call is handed to SMS.CX: refuses while the number's OTP is pending, else holds it. */
+	reserve(): void;
+	/** SMS.CX's answer: an OTP holds the number for its TTL; a failure that sent nothing frees it. */
+	answered(outcome: CallOutcome): void;
+	/** The call never left (the run stopped or was cancelled): the number is free at once. */
+	neverLeft(): void;
+}
+
 /**
- * Wraps an operation's prepared item with the guard.
- * Send (when the guard is on for the item): refuses or reserves in beforeCall (synchronous, so of concurrent
- * Sends for one number in this process only one goes out), then holds the number for the OTP's TTL.
- * Verify, Cancel, Get Status (always, the guard option only concerns Send): release the number when their
- * answer shows the OTP has ended.
+ * The hold for a Send item, when the guard is on for it (the option; by default, whether the node runs as an
+ * AI tool); undefined otherwise. Reserving is synchronous, so of concurrent Sends for one number in this process
+ * only one goes out.
  */
-export function withSpendGuard(
-	fn: IExecuteFunctions,
-	itemIndex: number,
-	operation: string,
-	credentials: ICredentialDataDecryptedObject,
-	ready: PreparedItem,
-): PreparedItem {
-	if (operation === 'new') return isOn(fn, itemIndex) ? guardSend(fn, itemIndex, credentials, ready) : ready;
-	const otpId = ready.call.path.split('/').pop() ?? '';
-	return {
-		...ready,
-		finish: (...args: Parameters<Finish>) => {
-			if (endsOtp(operation, args[0])) releaseOtp(otpId);
-			return ready.finish(...args);
-		},
-	};
-}
-
-function endsOtp(operation: string, outcome: CallOutcome): boolean {
-	if (outcome.ok) {
-		if (operation === 'status') return FINAL_STATUSES.includes(String(outcome.body.status));
-		return operation === 'verify' || operation === 'cancel';
-	}
-	const code = Number(outcome.failure.code);
-	if (operation === 'verify') return ENDING_VERIFY_CODES.includes(code);
-	if (operation === 'cancel') return ENDING_CANCEL_CODES.includes(code);
-	return false;
-}
-
-function guardSend(
+export function spendGuardFor(
 	fn: IExecuteFunctions,
 	itemIndex: number,
 	credentials: ICredentialDataDecryptedObject,
-	ready: PreparedItem,
-): PreparedItem {
-	const body = ready.call.body ?? {};
+	call: SmscxCall,
+): SendHold | undefined {
+	if (!isOn(fn, itemIndex)) return undefined;
+	const body = call.body ?? {};
 	const key = keyFor(fn, credentials, body);
 	const requestedTtl = Number(body.ttl) || FALLBACK_TTL_SECONDS;
+	let mine: Entry | undefined; // the entry this Send made, while it is still the one held
+	const release = () => {
+		if (mine !== undefined && entries.get(key) === mine) drop(key);
+		mine = undefined;
+	};
 	return {
-		...ready,
-		beforeCall: () => {
-			ready.beforeCall?.();
+		reserve: () => {
 			const now = Date.now();
 			const held = entries.get(key);
 			if (held && held.expiresAt > now) throw refusal(fn, itemIndex, held, now);
 			if (held) drop(key);
 			makeRoom(now);
 			// In flight: held for the requested TTL, in case the answer is lost but the SMS went out.
-			entries.set(key, { expiresAt: now + requestedTtl * 1000 });
+			mine = { expiresAt: now + requestedTtl * 1000 };
+			entries.set(key, mine);
 		},
-		finish: (...args: Parameters<Finish>) => {
-			const [outcome] = args;
-			const held = entries.get(key);
+		answered: (outcome) => {
+			if (mine === undefined || entries.get(key) !== mine) return;
 			if (outcome.ok) {
 				const otpId = String(outcome.body.otpId ?? '');
 				const ttl = Number(outcome.body.ttl) || requestedTtl;
 				drop(key);
 				entries.set(key, { otpId, expiresAt: Date.now() + ttl * 1000 });
 				if (otpId) keysByOtpId.set(otpId, key);
-			} else if (held && !held.otpId && !outcome.failure.mayHaveBeenProcessed) {
-				// SMS.CX refused it (bad input, no credit, rate limit): nothing was sent, the number is free again.
-				drop(key);
+				mine = undefined;
+			} else if (!mayHaveBeenSent(outcome.failure)) {
+				// SMS.CX refused it (bad input, no credit, rate limit, a refused token): nothing was sent.
+				release();
 			}
-			return ready.finish(...args);
 		},
+		neverLeft: release,
 	};
 }

@@ -119,6 +119,8 @@ function additionalDataFor(credentialsHelper, hooks, executionId) {
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [opts.onError]
  * @param {string} [opts.type]       the node type, e.g. 'n8n-nodes-smscx.smscxOtpTool' for the AI-tool variant
  * @param {string} [opts.credentialId]  the ID of the credential entry the node points at
+ * @param {object} [opts.nodeSettings]  the node's Settings tab as n8n saves them on the node, e.g.
+ *   { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } (n8n-core's WorkflowExecute reads them there)
  * @param {object} [opts.store]   n8n's saved credentials (from credentialStore()): what getCredentials returns
  *   and where preAuthentication saves; share it between executions as n8n's database is shared between them
  *   (default: a store of its own holding `credentials`)
@@ -130,6 +132,7 @@ function startOtpNode({
 	onError,
 	type = 'n8n-nodes-smscx.smscxOtp',
 	credentialId = 'cred-1',
+	nodeSettings = {},
 	store = credentialStore(credentials),
 }) {
 	const otpNode = {
@@ -141,6 +144,7 @@ function startOtpNode({
 		parameters,
 		credentials: { smscxApi: { id: credentialId, name: 'SMS.CX account' } },
 		...(onError ? { onError } : {}),
+		...nodeSettings,
 	};
 	const trigger = {
 		id: 'trigger-node',

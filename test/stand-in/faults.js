@@ -1,5 +1,6 @@
 'use strict';
-// Injected faults: the first one matching the request with `times` left applies.
+// Injected faults: the first one matching the request with `times` left applies, once `after` matching
+// requests (default 0) have gone through untouched.
 // They never touch /__control/ (server.js routes that before asking).
 
 const { STATUS_CODES } = require('node:http');
@@ -20,13 +21,21 @@ function createFaults() {
 			}
 			const times = fault.times === undefined ? 1 : fault.times;
 			if (!(times > 0)) throw new TypeError('injectFault: times must be > 0 (or Infinity)');
-			list.push({ ...fault, times });
+			const after = fault.after === undefined ? 0 : fault.after;
+			if (!(after >= 0)) throw new TypeError('injectFault: after must be >= 0');
+			list.push({ ...fault, times, after });
 		},
 		take(method, path) {
-			const fault = list.find((f) => f.times > 0 && matches(f, method, path));
-			if (!fault) return null;
-			fault.times -= 1;
-			return fault;
+			for (const fault of list) {
+				if (!(fault.times > 0) || !matches(fault, method, path)) continue;
+				if (fault.after > 0) {
+					fault.after -= 1; // this request goes through untouched
+					continue;
+				}
+				fault.times -= 1;
+				return fault;
+			}
+			return null;
 		},
 		reset() {
 			list = [];
