@@ -19,7 +19,7 @@ describe('bulk runs', () => {
 
 	test('under a rate limit every item succeeds, each sent once, with few 429s', async () => {
 		sandbox.sx.configure({ rateLimit: { limit: 5, windowSeconds: 1 } });
-		const phones = Array.from({ length: 18 }, () => ({ phone: '+33612246400' }));
+		const phones = Array.from({ length: 18 }, (_, i) => ({ phone: `+3361224${6400 + i}` }));
 		const result = await sandbox.run(sendParams('={{ $json.phone }}', {}, { concurrency: 5 }), { items: phones });
 		expect(result.status).toBe('success');
 		expect(result.success).toHaveLength(18);

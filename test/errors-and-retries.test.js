@@ -91,8 +91,6 @@ describe('rate limit', () => {
 describe('money: a Send that may have been processed is never sent again', () => {
 	test.each([
 		['closeAfterProcessing', {}],
-		['status', { status: 500 }],
-		['status', { status: 503 }],
 		['html', { status: 502 }],
 		['malformedJson', {}],
 		['hang', {}],
@@ -101,6 +99,16 @@ describe('money: a Send that may have been processed is never sent again', () =>
 		const result = await sandbox.run(sendParams('+33612246400', {}, fastRetries));
 		expect(result.status).toBe('error');
 		expect(result.error.description).toMatch(/may have processed this request.*not repeated/s);
+		expect(postsToOtp()).toHaveLength(1);
+		expectNoSecrets(result);
+	});
+
+	test.each([500, 503])('a %i with SMS.CX\'s own error body is SMS.CX saying it failed: not retried automatically, and the message says nothing was charged', async (status) => {
+		sandbox.sx.injectFault({ method: 'POST', path: '/otp', kind: 'status', status });
+		const result = await sandbox.run(sendParams('+33612246400', {}, fastRetries));
+		expect(result.status).toBe('error');
+		expect(result.error.message).toMatch(new RegExp(`HTTP ${status}, code 1500\\)\\. Nothing was charged: try again in a moment\\.$`));
+		expect(result.error.description).not.toMatch(/may have/);
 		expect(postsToOtp()).toHaveLength(1);
 		expectNoSecrets(result);
 	});

@@ -1,7 +1,7 @@
 // Shared set-up for the engine tests: a fresh stand-in with distinctive secrets, credentials for both
 // auth types, and a check that none of the secrets appears anywhere in what a run stored.
 const { startStandIn } = require('./stand-in');
-const { runOtpNode, forgetDispatchers } = require('./engine/harness');
+const { runOtpNode, forgetDispatchers, forgetSendCounts } = require('./engine/harness');
 
 const SECRETS = {
 	apiKey: 'key-7f3a9c2e-do-not-leak',
@@ -57,10 +57,12 @@ function useSandbox(options) {
 	const sandbox = {};
 	beforeAll(async () => Object.assign(sandbox, await startSandbox(options)));
 	afterAll(() => sandbox.sx.close());
-	// a reset stand-in is a new SMS.CX: the node forgets what it learned (rate limit, tokens), as a new process would
+	// a reset stand-in is a new SMS.CX: the node forgets what it learned (rate limit, tokens, Fraud Guard counts),
+	// as a new process would
 	beforeEach(() => {
 		sandbox.sx.reset();
 		forgetDispatchers();
+		forgetSendCounts();
 	});
 	return sandbox;
 }

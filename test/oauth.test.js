@@ -2,7 +2,11 @@
 // through n8n's preAuthentication (so n8n saves it with the credential, where other processes and later
 // executions find it), bounded by Timeout, renews it before it expires (at half a short lifetime) and after a 401
 // (only the refused one), and adopts a saved token only when it was issued for the current settings.
-const { useSandbox, expectNoSecrets, sendParams, SECRETS } = require('./helpers');
+const helpers = require('./helpers');
+
+const { useSandbox, expectNoSecrets, SECRETS } = helpers;
+// These tests send many codes to one number; the Fraud Guard's cap is tested in fraud-guard.test.js.
+const sendParams = (phone, fields, options) => helpers.sendParams(phone, fields, { maxSendsPerNumber: 0, ...options });
 const path = require('path');
 const { credentialStore, forgetDispatchers, runOtpNode, runConcurrently, testCredential } = require('./engine/harness');
 

@@ -8,6 +8,7 @@ import { send, sendFields } from './operations/send';
 import { status } from './operations/status';
 import type { PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
+import { fraudGuardOptions } from './fraudGuard';
 import { spendGuardOption } from './spendGuard';
 import { toolDescriptions } from './toolDescriptions';
 
@@ -116,6 +117,7 @@ export class SmscxOtp implements INodeType {
 							'Whether a PIN that does not verify (wrong, expired, failed, cancelled, already verified) fails the item instead of returning verified: false',
 						displayOptions: { show: { '/operation': ['verify'] } },
 					},
+					...fraudGuardOptions,
 					{
 						displayName: 'Max Rate Limit Wait (Seconds)',
 						name: 'maxRateLimitWait',

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { DEFAULT_POLICY, dispatcherFor, NotSent } from '../shared/dispatcher';
 import type { CallOutcome, CallPolicy, SmscxCall } from '../shared/dispatcher';
 import { ParameterProblem, readInteger } from '../shared/params';
+import { fraudGuardOf, withFraudGuard } from './fraudGuard';
 import type { PreparedItem, PrepareItem } from './operations/types';
 import { RetryMemory } from './retryMemory';
 import { noteAnswer, spendGuardFor } from './spendGuard';
@@ -42,7 +43,7 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 			const prepare = operations[operation];
 			if (!prepare) throw new NodeOperationError(node, `Unknown operation "${operation}"`, { itemIndex });
 			const options = readOptions(fn, itemIndex);
-			const ready = prepare(fn, itemIndex, credentials);
+			const ready = withFraudGuard(fn, itemIndex, operation, credentials, prepare(fn, itemIndex, credentials));
 			const recalled = memory.recall(itemIndex, ready.call);
 			if (recalled) return { operation, ready, recalled, ...options };
 			const hold = operation === 'new' ? spendGuardFor(fn, itemIndex, credentials, ready.call) : undefined;
@@ -65,12 +66,23 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 		return outcome;
 	};
 	const send = async ({ ready, hold, policy }: Ready, itemIndex: number): Promise<IDataObject> => {
+		// The Spend Guard first: a number it holds is refused before the Fraud Guard counts a Send to it.
 		const beforeCall = () => {
-			ready.beforeCall?.();
 			hold?.reserve();
+			let refused = true;
+			try {
+				ready.beforeCall?.();
+				refused = false;
+			} finally {
+				if (refused) hold?.neverLeft();
+			}
 		};
 		const outcome = await call(ready.call, policy, beforeCall).catch(async (error: unknown) => {
-			if (error instanceof NotSent) hold?.neverLeft(); // stopped or cancelled before it left: nothing sent
+			if (error instanceof NotSent) {
+				// stopped or cancelled before it left: nothing sent
+				hold?.neverLeft();
+				ready.neverLeft?.();
+			}
 			return Promise.reject(error);
 		});
 		hold?.answered(outcome);
@@ -96,8 +108,12 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 					if ((caught instanceof NotSent || run.cancelled) && !fn.continueOnFail()) return;
 					const itemError = asItemError(caught, itemIndex);
 					if (fn.continueOnFail()) {
-						// n8n keeps only { error: message } as json for items that carry an error
-						returnData[itemIndex] = { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
+						// n8n keeps only { error: message } as json for items that carry an error; a Fraud Guard refusal
+						// keeps its details by not carrying it (error and details still route it to the error output)
+						const details = fraudGuardOf(itemError);
+						returnData[itemIndex] = details
+							? { json: { error: itemError.message, details }, pairedItem: { item: itemIndex } }
+							: { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
 					} else if (!failure) {
 						failure = itemError;
 						run.stop(); // nothing that has not left yet leaves

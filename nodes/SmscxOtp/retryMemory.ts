@@ -4,7 +4,6 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } f
 
 import type { CallOutcome, SmscxCall } from '../shared/dispatcher';
 import { baseUrlOf } from '../shared/oauth';
-import { mayHaveBeenSent } from './operations/types';
 
 /**
  * What this execution's requests that must not be repeated (Send, Verify, Cancel) already got, so that n8n's
@@ -105,7 +104,7 @@ export class RetryMemory {
 
 	/** SMS.CX's answer to the item's call, before the operation shapes it. */
 	answered(itemIndex: number, call: SmscxCall, outcome: CallOutcome): void {
-		if (call.idempotent || outcome.ok || !mayHaveBeenSent(outcome.failure)) return;
+		if (call.idempotent || outcome.ok || !outcome.failure.mayHaveBeenProcessed) return;
 		this.memory.set(this.keyOf(itemIndex, call), { mayHaveBeenSent: true });
 	}
 

@@ -6,7 +6,6 @@ import type { CallOutcome, SmscxCall } from '../shared/dispatcher';
 import { baseUrlOf } from '../shared/oauth';
 import { readBoolean } from '../shared/params';
 import { canonicalNumber } from '../shared/phoneNumber';
-import { mayHaveBeenSent } from './operations/types';
 
 /**
  * The spend guard: a model that loops (or a workflow that fires twice) must not pay for a second SMS to a
@@ -175,7 +174,7 @@ export function spendGuardFor(
 				entries.set(key, { otpId, expiresAt: Date.now() + ttl * 1000 });
 				if (otpId) keysByOtpId.set(otpId, key);
 				mine = undefined;
-			} else if (!mayHaveBeenSent(outcome.failure)) {
+			} else if (!outcome.failure.mayHaveBeenProcessed) {
 				// SMS.CX refused it (bad input, no credit, rate limit, a refused token): nothing was sent.
 				release();
 			}

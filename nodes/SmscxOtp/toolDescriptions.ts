@@ -12,7 +12,8 @@ export const TOOL_DESCRIPTIONS: Record<string, string> = {
 		'Sends a one-time PIN by SMS to a phone number (SMS.CX). COSTS MONEY: every call sends one paid SMS, so call it once per number and never to retry or repeat a verification. ' +
 		'Needs the phone number in E.164 format: + then country code and number, e.g. +33612246400. ' +
 		'Returns otpId (keep it for Verify), status PENDING, ttl (seconds the PIN stays valid) and dateExpires; the PIN itself is never returned, the person reads it from the SMS. ' +
-		'While an OTP to that number is pending, another Send for it is refused without cost: ask the person for the PIN and call Verify instead.',
+		'While an OTP to that number is pending, another Send for it is refused without cost: ask the person for the PIN and call Verify instead. ' +
+		'A Send the Fraud Guard refuses (too many codes for the number or its range, or a country not allowed) also costs nothing: tell the person what the error says, with its time to try again.',
 	verify:
 		'Checks the PIN the person received by SMS (SMS.CX). Free, but each call uses one of the OTP\'s attempts (maxAttempts in the Send result). ' +
 		'Needs otpId (from Send) and pin (exactly what the person typed). ' +

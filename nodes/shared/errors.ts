@@ -13,7 +13,8 @@ import { FIELD_LABELS, NEW_OTP_RULES } from './rules';
  * - noToken: the OAuth2 token request failed, so the call itself was never made;
  * - rateLimited: SMS.CX refused it unprocessed (429), or the gate would hold it too long and it never left;
  * - unauthorized: SMS.CX refused the key or token (401), unprocessed;
- * - mayHaveLeft: the request left and no usable answer came (5xx, timeout, dropped connection, unreadable);
+ * - mayHaveLeft: the request left and no usable answer came (timeout, dropped connection, a proxy's page, unreadable);
+ * - serverError: a 5xx with SMS.CX's own error body: SMS.CX says it failed, so it did not do it;
  * - answered: SMS.CX answered with an error of its own.
  */
 export type FailureKind =
@@ -23,6 +24,7 @@ export type FailureKind =
 	| 'rateLimited'
 	| 'unauthorized'
 	| 'mayHaveLeft'
+	| 'serverError'
 	| 'answered';
 
 /** What went wrong with one SMS.CX call, in plain data: nothing from the request (no headers, no keys). */

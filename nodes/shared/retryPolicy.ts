@@ -27,6 +27,8 @@ export const RETRY_POLICY: Record<FailureKind, ByMethod> = {
 	unauthorized: every('withNewToken'),
 	// the request left: SMS.CX may have processed it
 	mayHaveLeft: { GET: 'afterBackoff', POST: 'never', DELETE: 'never' },
+	// SMS.CX answered with its own error body: it did not do it, yet a paid or spending call waits for the user
+	serverError: { GET: 'afterBackoff', POST: 'never', DELETE: 'never' },
 	answered: every('never'),
 };
 

@@ -181,8 +181,18 @@ export class SmscxRequester {
 				mayHaveBeenProcessed: mayHaveBeenProcessed('mayHaveLeft', call.method),
 			};
 		}
-		const apiError = (body.error ?? {}) as IDataObject;
-		const kind: FailureKind = statusCode === 429 ? 'rateLimited' : statusCode === 401 ? 'unauthorized' : statusCode >= 500 ? 'mayHaveLeft' : 'answered';
+		const ownError = typeof body.error === 'object' && body.error !== null && !Array.isArray(body.error);
+		const apiError = (ownError ? body.error : {}) as IDataObject;
+		const kind: FailureKind =
+			statusCode === 429
+				? 'rateLimited'
+				: statusCode === 401
+					? 'unauthorized'
+					: statusCode >= 500
+						? ownError
+							? 'serverError'
+							: 'mayHaveLeft'
+						: 'answered';
 		return {
 			kind,
 			httpStatus: statusCode,

@@ -12,6 +12,7 @@ const dist = path.join(__dirname, '..', '..', 'dist');
 const { SmscxApi } = require(path.join(dist, 'credentials', 'SmscxApi.credentials.js'));
 const { SmscxOtp } = require(path.join(dist, 'nodes', 'SmscxOtp', 'SmscxOtp.node.js'));
 const { forgetDispatchers } = require(path.join(dist, 'nodes', 'shared', 'dispatcher.js'));
+const { forgetSendCounts } = require(path.join(dist, 'nodes', 'shared', 'sendCounts.js'));
 
 // n8n-nodes-base's Manual Trigger, reduced to what the engine needs: it starts the run and emits the
 // items pinned to it, like a pinned trigger in the editor.
@@ -266,4 +267,4 @@ async function testCredential(credentials) {
 	}
 }
 
-module.exports = { credentialStore, runOtpNode, startOtpNode, runConcurrently, testCredential, nodeTypesOf, forgetDispatchers };
+module.exports = { credentialStore, runOtpNode, startOtpNode, runConcurrently, testCredential, nodeTypesOf, forgetDispatchers, forgetSendCounts };

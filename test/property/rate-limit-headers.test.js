@@ -82,6 +82,7 @@ test(`through the engine: every run ends on its own, items sent once, errors nam
 			fc.asyncProperty(wireValue, wireValue, wireValue, fc.boolean(), async (limit, remaining, reset, withRemaining) => {
 				sandbox.sx.reset();
 				require('../engine/harness').forgetDispatchers();
+				require('../engine/harness').forgetSendCounts(); // each run is a fresh process (the Fraud Guard's cap)
 				sandbox.sx.configure({
 					rateLimit: { limit: 3, windowSeconds: 1, remainingHeader: withRemaining, headerText: { limit, remaining, reset } },
 				});

@@ -2,6 +2,7 @@
 // Invariants per run: no crash; one item per input; every POST /otp that left was accepted by the stand-in (which
 // applies SMS.CX's rules: the node never sends what it could have refused); errors name a field; no secret anywhere.
 const { useSandbox } = require('../helpers');
+const { forgetSendCounts } = require('../engine/harness');
 const { fc, settings, timeout, SEND_FIELDS, PHONE, LOCALIZED_ROW } = require('./arbitraries');
 const { expectOneItemPerInput, expectClearErrors, expectNoSecretAnywhere } = require('./invariants');
 
@@ -51,6 +52,7 @@ test('Send: hostile parameters never reach SMS.CX, and every item gets one clear
 		fc.asyncProperty(runArb, async (run) => {
 			runs++;
 			sandbox.sx.reset();
+			forgetSendCounts(); // each run is a fresh process: the Fraud Guard's cap is its own property
 			const result = await sandbox.run(parametersFor(run), { items: run.items, onError: 'continueErrorOutput' });
 			expect(result.status).toBe('success');
 			expectOneItemPerInput(result, run.items.length);

@@ -10,6 +10,7 @@ const EX = {
 	wait: { id: 'exVerifyWait0001', file: 'phone-verification-wait' },
 	trigger: { id: 'exStatusTrigger1', file: 'otp-status-trigger' },
 	cleanup: { id: 'exCleanupPending', file: 'cancel-pending-otps' },
+	fraud: { id: 'exSignupFraud001', file: 'signup-fraud-guard' },
 };
 
 /** The example workflows to import, as a user would (only the credential changed). */
@@ -20,8 +21,8 @@ function exampleWorkflows() {
 const triggerPathOf = (wf) => `${wf.nodes.find((n) => n.type === 'n8n-nodes-smscx.smscxOtpTrigger').webhookId}/webhook`;
 const EX_TRIGGER_PATH = triggerPathOf(example(EX.trigger.file, { id: EX.trigger.id }));
 
-const ACTIVATE = [EX.hooks.id, EX.wait.id, EX.trigger.id, EX.cleanup.id];
-const WEBHOOKS = ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', EX_TRIGGER_PATH, 'smscx/cleanup/watch'];
+const ACTIVATE = [EX.hooks.id, EX.wait.id, EX.trigger.id, EX.cleanup.id, EX.fraud.id];
+const WEBHOOKS = ['smscx/verify/start', 'smscx/verify/check', 'smscx/wait/start', 'smscx/wait/check', EX_TRIGGER_PATH, 'smscx/cleanup/watch', 'smscx/signup'];
 
 function defineExampleCases(ctx) {
 	const sentOtpId = (e) => (nodeItems(e, 'Send PIN') || [])[0]?.otpId;
@@ -70,6 +71,46 @@ function defineExampleCases(ctx) {
 			expect(r.status).toBe(400);
 			expect(r.body.verified).toBe(false);
 			expect(r.body.error).toMatch(/404/);
+		});
+	});
+
+	describe('example: sign-up with the Fraud Guard (signup-fraud-guard.json)', () => {
+		const paidSends = async () => (await ctx.standIn.requests({ method: 'POST', path: '/otp' })).length;
+		const signup = (phone) => ctx.server.postWebhook('smscx/signup', { phone });
+
+		it('20 sign-ups for one number at once: at most 5 paid, the others answered 429 too_many_codes with retryAt', async () => {
+			const before = await paidSends();
+			const answers = await Promise.all(Array.from({ length: 20 }, () => signup('+1 212 555 0199')));
+			const sent = answers.filter((r) => r.status === 200);
+			const refused = answers.filter((r) => r.status === 429);
+			console.log(`e2e fraud guard: 20 sign-ups for one number -> ${sent.length} sent, ${refused.length} refused (429)`);
+			expect(sent.length).toBeLessThanOrEqual(5);
+			expect(sent.length + refused.length).toBe(20);
+			expect(await paidSends()).toBe(before + sent.length);
+			for (const r of refused) {
+				expect(r.body).toMatchObject({ sent: false, reason: 'too_many_codes', rule: 'maxSendsPerNumber' });
+				expect(r.body.retryAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+			}
+		});
+
+		it('Allowed Countries US, CA: +1 876 (Jamaica) pays nothing, +1 212 is sent', async () => {
+			const before = await paidSends();
+			const jamaica = await signup('+1 876 555 0100');
+			expect(jamaica.status).toBe(429);
+			expect(jamaica.body).toMatchObject({ reason: 'country_not_allowed', rule: 'allowedCountries', retryAt: null });
+			expect(await paidSends()).toBe(before);
+			expect((await signup('+1 212 555 0100')).status).toBe(200);
+			expect(await paidSends()).toBe(before + 1);
+		});
+
+		it('range velocity 10: 100 sign-ups for sequential numbers in one 1,000-number range pay at most 10', async () => {
+			const before = await paidSends();
+			const answers = [];
+			for (let i = 0; i < 100; i++) answers.push(await signup(`+1 212 555 ${String(1000 + i)}`));
+			const sent = answers.filter((r) => r.status === 200).length;
+			console.log(`e2e fraud guard: 100 sequential numbers in one range -> ${sent} sent, ${answers.filter((r) => r.status === 429).length} refused`);
+			expect(sent).toBeLessThanOrEqual(10);
+			expect(await paidSends()).toBe(before + sent);
 		});
 	});
 

@@ -2,7 +2,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parameterError, smscxApiError } from '../../shared/errors';
-import type { SmscxFailure } from '../../shared/errors';
 import { ParameterProblem } from '../../shared/params';
 import type { CallOutcome, SmscxCall } from '../../shared/dispatcher';
 
@@ -20,6 +19,8 @@ export interface PreparedItem {
 	 * without sending. For checks that depend on what other items or executions did meanwhile.
 	 */
 	beforeCall?(): void;
+	/** Runs when the call was stopped or cancelled after beforeCall and before it left: nothing was sent. */
+	neverLeft?(): void;
 	/**
 	 * The output item for SMS.CX's answer; throws for outcomes that fail the item. `followUp` sends a free call
 	 * after the item's own (Verify reads the OTP to add its phone number).
@@ -54,13 +55,4 @@ export function readsParameters(prepare: PrepareItem): PrepareItem {
 export function bodyOrThrow(fn: IExecuteFunctions, itemIndex: number, outcome: CallOutcome, paid = false): IDataObject {
 	if (!outcome.ok) throw smscxApiError(fn.getNode(), outcome.failure, itemIndex, paid);
 	return outcome.body;
-}
-
-/**
- * Whether a failed call may have been processed by SMS.CX: it may have left, and no answer of SMS.CX's own came
- * back (a timeout, a dropped connection, a proxy's page, an unreadable answer). An answer with SMS.CX's error
- * body, a 5xx included, is SMS.CX saying it did not do it; a call that never connected did nothing.
- */
-export function mayHaveBeenSent(failure: SmscxFailure): boolean {
-	return failure.mayHaveBeenProcessed === true && failure.code === undefined;
 }
