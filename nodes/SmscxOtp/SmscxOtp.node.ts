@@ -4,7 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { runItems } from './itemLoop';
 import { cancel } from './operations/cancel';
 import { otpIdField } from './operations/otpId';
-import { send, sendFields } from './operations/send';
+import { send } from './operations/send';
+import { sendFields } from './operations/sendFields';
 import { status } from './operations/status';
 import type { PrepareItem } from './operations/types';
 import { verify, verifyFields } from './operations/verify';
