@@ -240,6 +240,7 @@ function defineSuite(flavourId) {
 					return model;
 				},
 				timings,
+				flavourId,
 			};
 			beforeAll(async () => {
 				// One workflow activated the CLI way before the start, the others through the public API once running.

@@ -108,12 +108,7 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 					if ((caught instanceof NotSent || run.cancelled) && !fn.continueOnFail()) return;
 					const itemError = asItemError(caught, itemIndex);
 					if (fn.continueOnFail()) {
-						// n8n keeps only { error: message } as json for items that carry an error; a Fraud Guard refusal
-						// keeps its details by not carrying it (error and details still route it to the error output)
-						const details = fraudGuardOf(itemError);
-						returnData[itemIndex] = details
-							? { json: { error: itemError.message, details }, pairedItem: { item: itemIndex } }
-							: { json: { error: itemError.message }, error: itemError, pairedItem: { item: itemIndex } };
+						returnData[itemIndex] = errorItem(fn, itemError, itemIndex);
 					} else if (!failure) {
 						failure = itemError;
 						run.stop(); // nothing that has not left yet leaves
@@ -135,6 +130,21 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 		throw failure;
 	}
 	return [returnData];
+}
+
+/**
+ * A failed item under On Error: Continue. n8n replaces the json of an item that carries its error by
+ * { error: message }, so a Fraud Guard refusal, to keep `details.fraudGuard`, does not carry it: n8n 2.x routes
+ * json of error, message and details alone to the error output. n8n 1.x routes only { error } alone there, so
+ * on 1.x (told apart by isToolExecution, which 2.x's execute context added) the error output gets { error }.
+ */
+function errorItem(fn: IExecuteFunctions, itemError: ItemError, itemIndex: number): INodeExecutionData {
+	const pairedItem = { item: itemIndex };
+	const details = fraudGuardOf(itemError);
+	if (!details) return { json: { error: itemError.message }, error: itemError, pairedItem };
+	const routesDetails = typeof (fn as { isToolExecution?: unknown }).isToolExecution === 'function';
+	if (fn.getNode().onError === 'continueErrorOutput' && !routesDetails) return { json: { error: itemError.message }, pairedItem };
+	return { json: { error: itemError.message, details }, pairedItem };
 }
 
 const MAX_LISTED = 50;
