@@ -2,14 +2,14 @@
 // What the Fraud Guard costs: 10,000 Sends (distinct numbers, as in npm run bench's memory run) through n8n-core's
 // engine (test/engine/harness.js) against the stand-in in this process, the guard at its defaults vs turned off
 // (maxSendsPerNumber 0), alternated in one process. Prints figures; asserts nothing about time.
-//   npm run build && node e2e/bench/fraud-guard-cost.js [--n 10000] [--rounds 3]
+//   npm run build && node e2e/bench/fraud-guard-cost.js [--n 10000] [--rounds 5]
 'use strict';
 
 const { parseArgs } = require('util');
 const { startStandIn } = require('../../test/stand-in');
 const { runOtpNode, forgetDispatchers, forgetSendCounts } = require('../../test/engine/harness');
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '5' } } });
 const n = Number(values.n);
 const rounds = Number(values.rounds);
 
@@ -24,7 +24,10 @@ async function main() {
 	};
 	const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 	for (let round = 0; round < rounds; round++) {
-		for (const [name, options] of Object.entries(variants)) {
+		// the order turns every round, so warm-up and GC drift fall on every variant alike
+		const order = Object.entries(variants);
+		for (let turn = 0; turn < round % order.length; turn++) order.push(order.shift());
+		for (const [name, options] of order) {
 			sx.reset();
 			forgetDispatchers();
 			forgetSendCounts();
@@ -38,10 +41,13 @@ async function main() {
 		}
 	}
 	const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-	const base = median(times.off);
 	for (const name of Object.keys(variants)) {
 		const ms = median(times[name]);
-		console.log(`median ${name.padEnd(9)} ${((n / ms) * 1000).toFixed(0)} sends/s, throughput ratio vs off ${(base / ms).toFixed(3)}`);
+		// paired: each round's ratio against that round's "off" run, then the median of those ratios
+		const ratios = times[name].map((t, round) => times.off[round] / t);
+		console.log(
+			`median ${name.padEnd(9)} ${((n / ms) * 1000).toFixed(0)} sends/s; throughput vs off, per round ${ratios.map((r) => r.toFixed(3)).join(' ')}, median ${median(ratios).toFixed(3)}`,
+		);
 	}
 	sx.close();
 }

@@ -26,6 +26,7 @@ const NO_LIMIT = 1000000; // requests per window: "no limit" (the stand-in's own
 
 const CONTENDERS = {
 	ours: 'SMS.CX OTP node (defaults: concurrency 5)',
+	'ours-noguard': 'SMS.CX OTP node, Fraud Guard off',
 	http: `HTTP Request ${HTTP_REQUEST_VERSION} (defaults)`,
 	'http-continue': 'HTTP Request, On Error: Continue',
 	'http-retry': 'HTTP Request, Retry On Fail (3 tries, 1 s)',
@@ -119,7 +120,7 @@ function plan(o) {
 			windowSeconds: 1,
 			idealMs: null,
 			memory: true,
-			contenders: ['noop', 'ours', 'http'].filter(want),
+			contenders: ['noop', 'ours-noguard', 'ours', 'http'].filter(want),
 		});
 	}
 	let k = 0;
@@ -222,6 +223,15 @@ function rowsOf(scenario) {
 	]);
 }
 
+/** The Fraud Guard's cost on a run that has our node with and without it: throughput at the defaults ÷ off. */
+function fraudGuardCost(scenario) {
+	const timeOf = (kind) => scenario.results.find((r) => r.kind === kind)?.f.timeMs;
+	const on = timeOf('ours');
+	const off = timeOf('ours-noguard');
+	if (!on || !off) return '';
+	return `Fraud Guard at its defaults: node time ${sec(on)} s vs ${sec(off)} s off, throughput ratio ${(off / on).toFixed(3)} (one run each: noise included)`;
+}
+
 async function main() {
 	const o = parseArgs(process.argv.slice(2));
 	const fl = getFlavour('2');
@@ -308,6 +318,11 @@ async function main() {
 		const ideal = s.idealMs ? `; ideal N/limit = ${sec(s.idealMs)} s` : '';
 		text.push(`\n== ${s.title}${ideal}\n${table(s.memory ? MEMORY_HEADERS : SPEED_HEADERS, rowsOf(s))}`);
 		md.push(`### ${s.title}${ideal}\n\n${mdTable(s.memory ? MEMORY_HEADERS : SPEED_HEADERS, rowsOf(s))}\n`);
+		const guardCost = fraudGuardCost(s);
+		if (guardCost) {
+			text.push(guardCost);
+			md.push(`${guardCost}\n`);
+		}
 	}
 	if (signups) {
 		text.push(`\n${signupTables(signups)}`);

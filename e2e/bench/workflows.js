@@ -29,17 +29,19 @@ function itemsCode(work, n, otpIds) {
 
 /**
  * The "Contender" node.
- * @param {'ours'|'http'|'http-retry'|'http-batch'|'http-continue'|'noop'} kind
+ * @param {'ours'|'ours-noguard'|'http'|'http-retry'|'http-batch'|'http-continue'|'noop'} kind
  * @param {'status'|'send'} work
  */
 function contenderNode(kind, work, { url, limit, windowSeconds }) {
 	const base = { id: 'bench-contender', name: 'Contender', position: [440, 0] };
 	if (kind === 'noop') return { ...base, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
-	if (kind === 'ours') {
+	if (kind === 'ours' || kind === 'ours-noguard') {
 		const parameters =
 			work === 'status'
 				? { operation: 'status', otpId: '={{ $json.otpId }}' }
 				: { operation: 'new', phoneNumber: '={{ $json.phoneNumber }}', additionalFields: {} };
+		// the Fraud Guard off: the baseline its cost is measured against
+		if (kind === 'ours-noguard') parameters.options = { maxSendsPerNumber: 0 };
 		return {
 			...base,
 			type: 'n8n-nodes-smscx.smscxOtp',
