@@ -1,12 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { SmscxCall } from '../shared/dispatcher';
+
 import { COUNTRY_CODES } from '../shared/countries';
-import { baseUrlOf } from '../shared/oauth';
 import { ParameterProblem, isEmpty, readInteger } from '../shared/params';
 import { canonicalNumber, countryOf, maskedNumber } from '../shared/phoneNumber';
 import { count, countKey, MAX_WINDOW_MINUTES, nextAllowedAt, uncount } from '../shared/sendCounts';
-import type { PreparedItem } from './operations/types';
+import { credentialScope } from './spendGuard';
+import type { SendHold } from './spendGuard';
 
 /**
  * The Fraud Guard against SMS pumping (bots that post numbers they profit from to a public sign-up flow),
@@ -152,28 +154,30 @@ function waitText(retryAt: number, now: number): string {
 }
 
 /**
- * Wraps a Send item with the guard. beforeCall is synchronous, so of concurrent Sends in this process each
- * sees the ones counted before it. A Send that SMS.CX refused without sending anything gives its count back.
+ * The guard's hold for a Send item, driven by the item loop like the Spend Guard's: reserve() checks the rules
+ * and counts the Send, synchronously, so of concurrent Sends in this process each sees the ones counted before
+ * it. A Send that never left, or that SMS.CX refused without sending anything, gives its counts back.
  */
-export function withFraudGuard(
+export function fraudGuardFor(
 	fn: IExecuteFunctions,
 	itemIndex: number,
-	operation: string,
 	credentials: ICredentialDataDecryptedObject,
-	ready: PreparedItem,
-): PreparedItem {
-	if (operation !== 'new') return ready;
+	call: SmscxCall,
+): SendHold {
 	const settings = readSettings(fn, itemIndex);
-	const body = ready.call.body ?? {};
+	const body = call.body ?? {};
 	const phoneNumber = String(body.phoneNumber ?? '');
 	const countryIso = body.countryIso === undefined ? undefined : String(body.countryIso);
 	const canonical = canonicalNumber(phoneNumber, countryIso);
 	const masked = maskedNumber(canonical);
-	const { id, name } = fn.getNode().credentials?.smscxApi ?? { id: null, name: '' };
-	const credential = `${id ?? name}\n${baseUrlOf(credentials)}`;
+	const credential = credentialScope(fn, credentials);
 	const window = `${settings.windowMs / 60_000} minutes`;
-	const counters: string[] = [];
+	let counted: string[] = [];
 	let countedAt = 0;
+	const giveBack = () => {
+		for (const key of counted) uncount(key, countedAt);
+		counted = [];
+	};
 
 	const checkCountry = () => {
 		if (settings.allowedCountries.length === 0) return;
@@ -190,10 +194,19 @@ export function withFraudGuard(
 		);
 	};
 
-	const checkCap = (key: string, limit: number, now: number, rule: FraudGuardRefusal['rule'], what: string) => {
-		if (limit === 0) return;
+	type Cap = { key: string; limit: number; rule: FraudGuardRefusal['rule']; what: string };
+	const caps: Cap[] = [
+		{ key: countKey(`number\n${credential}`, canonical), limit: settings.maxSendsPerNumber, rule: 'maxSendsPerNumber', what: 'number' },
+		{
+			key: countKey(`range ${settings.rangeDigits}\n${credential}`, canonical.slice(0, -settings.rangeDigits)),
+			limit: settings.rangeVelocityLimit,
+			rule: 'rangeVelocityLimit',
+			what: `range of numbers differing only in their last ${settings.rangeDigits} digits`,
+		},
+	].filter((cap): cap is Cap => cap.limit > 0);
+
+	const checkCap = ({ key, limit, rule, what }: Cap, now: number) => {
 		const retryAt = nextAllowedAt(key, limit, settings.windowMs, now);
-		counters.push(key);
 		if (retryAt === undefined) return;
 		const limitText = `${limit} Sends per ${what} per ${window}`;
 		throw refuse(
@@ -208,29 +221,17 @@ export function withFraudGuard(
 	};
 
 	return {
-		...ready,
-		beforeCall: () => {
+		reserve: () => {
 			const now = Date.now();
-			counters.length = 0;
 			checkCountry();
-			checkCap(countKey(`number\n${credential}`, canonical), settings.maxSendsPerNumber, now, 'maxSendsPerNumber', 'number');
-			const range = `numbers differing only in their last ${settings.rangeDigits} digits`;
-			const rangeKey = countKey(`range ${settings.rangeDigits}\n${credential}`, canonical.slice(0, -settings.rangeDigits));
-			checkCap(rangeKey, settings.rangeVelocityLimit, now, 'rangeVelocityLimit', `range of ${range}`);
-			ready.beforeCall?.();
-			for (const key of counters) count(key, now);
+			for (const cap of caps) checkCap(cap, now);
+			counted = caps.map((cap) => cap.key);
+			for (const key of counted) count(key, now);
 			countedAt = now;
 		},
-		neverLeft: () => {
-			for (const key of counters) uncount(key, countedAt);
-			counters.length = 0;
-			ready.neverLeft?.();
+		answered: (outcome) => {
+			if (!outcome.ok && !outcome.failure.mayHaveBeenProcessed) giveBack();
 		},
-		finish: (outcome, followUp) => {
-			if (!outcome.ok && !outcome.failure.mayHaveBeenProcessed) {
-				for (const key of counters) uncount(key, countedAt);
-			}
-			return ready.finish(outcome, followUp);
-		},
+		neverLeft: giveBack,
 	};
 }

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { DEFAULT_POLICY, dispatcherFor, NotSent } from '../shared/dispatcher';
 import type { CallOutcome, CallPolicy, SmscxCall } from '../shared/dispatcher';
 import { ParameterProblem, readInteger } from '../shared/params';
-import { fraudGuardOf, withFraudGuard } from './fraudGuard';
+import { fraudGuardFor, fraudGuardOf } from './fraudGuard';
 import type { PreparedItem, PrepareItem } from './operations/types';
 import { RetryMemory } from './retryMemory';
 import { noteAnswer, spendGuardFor } from './spendGuard';
@@ -13,7 +13,7 @@ import type { SendHold } from './spendGuard';
 type ItemError = NodeApiError | NodeOperationError;
 type Invalid = { error: ItemError };
 /** An item to send, or the answer an earlier try of this run already got (n8n's Retry On Fail). */
-type Ready = { operation: string; ready: PreparedItem; hold?: SendHold; recalled?: IDataObject; policy: CallPolicy; concurrency: number };
+type Ready = { operation: string; ready: PreparedItem; holds?: SendHold[]; recalled?: IDataObject; policy: CallPolicy; concurrency: number };
 type Prepared = Ready | Invalid;
 
 /**
@@ -43,11 +43,12 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 			const prepare = operations[operation];
 			if (!prepare) throw new NodeOperationError(node, `Unknown operation "${operation}"`, { itemIndex });
 			const options = readOptions(fn, itemIndex);
-			const ready = withFraudGuard(fn, itemIndex, operation, credentials, prepare(fn, itemIndex, credentials));
+			const ready = prepare(fn, itemIndex, credentials);
 			const recalled = memory.recall(itemIndex, ready.call);
-			if (recalled) return { operation, ready, recalled, ...options };
-			const hold = operation === 'new' ? spendGuardFor(fn, itemIndex, credentials, ready.call) : undefined;
-			return { operation, ready, hold, ...options };
+			if (recalled || operation !== 'new') return { operation, ready, recalled, ...options };
+			// A Send's guards, in order: the Spend Guard refuses a held number before the Fraud Guard counts it.
+			const holds = [spendGuardFor(fn, itemIndex, credentials, ready.call), fraudGuardFor(fn, itemIndex, credentials, ready.call)];
+			return { operation, ready, holds: holds.filter((hold): hold is SendHold => hold !== undefined), ...options };
 		} catch (error) {
 			return { error: asItemError(error, itemIndex) };
 		}
@@ -65,27 +66,28 @@ export async function runItems(fn: IExecuteFunctions, operations: Record<string,
 		noteAnswer(request, outcome);
 		return outcome;
 	};
-	const send = async ({ ready, hold, policy }: Ready, itemIndex: number): Promise<IDataObject> => {
-		// The Spend Guard first: a number it holds is refused before the Fraud Guard counts a Send to it.
+	const send = async ({ ready, holds = [], policy }: Ready, itemIndex: number): Promise<IDataObject> => {
 		const beforeCall = () => {
-			hold?.reserve();
-			let refused = true;
+			const reserved: SendHold[] = [];
+			let leaves = false;
 			try {
+				for (const hold of holds) {
+					hold.reserve();
+					reserved.push(hold);
+				}
 				ready.beforeCall?.();
-				refused = false;
+				leaves = true;
 			} finally {
-				if (refused) hold?.neverLeft();
+				// a refusal (a guard's or the operation's own) releases what the guards before it reserved
+				if (!leaves) for (const hold of reserved) hold.neverLeft();
 			}
 		};
 		const outcome = await call(ready.call, policy, beforeCall).catch(async (error: unknown) => {
-			if (error instanceof NotSent) {
-				// stopped or cancelled before it left: nothing sent
-				hold?.neverLeft();
-				ready.neverLeft?.();
-			}
+			// stopped or cancelled before it left: nothing sent
+			if (error instanceof NotSent) for (const hold of holds) hold.neverLeft();
 			return Promise.reject(error);
 		});
-		hold?.answered(outcome);
+		for (const hold of holds) hold.answered(outcome);
 		memory.answered(itemIndex, ready.call, outcome);
 		const json = await ready.finish(outcome, (followUp) => call(followUp, policy));
 		memory.finished(itemIndex, ready.call, json);

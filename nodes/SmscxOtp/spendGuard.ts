@@ -93,13 +93,17 @@ function makeRoom(now: number): void {
 	}
 }
 
-function keyFor(fn: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, body: IDataObject): string {
+/** Whose Sends a guard counts: the node's SMS.CX credential (its ID) and the Base URL it sends to. */
+export function credentialScope(fn: IExecuteFunctions, credentials: ICredentialDataDecryptedObject): string {
 	const { id, name } = fn.getNode().credentials?.smscxApi ?? { id: null, name: '' };
-	const credentialId = id ?? name;
+	return `${id ?? name}\n${baseUrlOf(credentials)}`;
+}
+
+function keyFor(fn: IExecuteFunctions, credentials: ICredentialDataDecryptedObject, body: IDataObject): string {
 	// The number as SMS.CX reads it, so "+33 6 12 24 64 00" and "+33612246400" are one number.
 	const countryIso = typeof body.countryIso === 'string' ? body.countryIso : undefined;
 	const number = canonicalNumber(String(body.phoneNumber ?? ''), countryIso);
-	return createHash('sha256').update(`${credentialId}\n${baseUrlOf(credentials)}\n${number}`).digest('hex');
+	return createHash('sha256').update(`${credentialScope(fn, credentials)}\n${number}`).digest('hex');
 }
 
 /** Whether a Send item is guarded: the option, or by default whether the node runs as an AI tool. */
@@ -124,7 +128,8 @@ function refusal(fn: IExecuteFunctions, itemIndex: number, entry: Entry, now: nu
 	);
 }
 
-/** A guarded Send's hold on its number, driven by the item loop around the Send's one call. */
+/** A guarded Send's hold on its number, driven by the item loop around the Send's one call (the Spend Guard's
+ * and the Fraud Guard's). */
 export interface SendHold {
 	/** Right before the call is handed to SMS.CX: refuses while the number's OTP is pending, else holds it. */
 	reserve(): void;

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Send's fields in the editor; send.ts reads them. */
 const showForSend = { show: { operation: ['new'] } };
 
+/** Send's fields in the editor; send.ts reads them. */
 export const sendFields: INodeProperties[] = [
 	{
 		displayName: 'Phone Number',

@@ -19,8 +19,6 @@ export interface PreparedItem {
 	 * without sending. For checks that depend on what other items or executions did meanwhile.
 	 */
 	beforeCall?(): void;
-	/** Runs when the call was stopped or cancelled after beforeCall and before it left: nothing was sent. */
-	neverLeft?(): void;
 	/**
 	 * The output item for SMS.CX's answer; throws for outcomes that fail the item. `followUp` sends a free call
 	 * after the item's own (Verify reads the OTP to add its phone number).
