@@ -90,7 +90,7 @@ function defineExampleCases(ctx) {
 			else expect(r.body.retryAt).toMatch(/^\d{4}-\d\d-\d\dT/);
 		};
 
-		it('20 sign-ups for one number at once: at most 5 paid, the others answered 429 too_many_codes with retryAt', async () => {
+		it('20 sign-ups for one number at once: at most 5 paid, the others refused (2.x: 429 too_many_codes with retryAt)', async () => {
 			const before = await paidSends();
 			const answers = await Promise.all(Array.from({ length: 20 }, () => signup('+1 212 555 0199')));
 			const sent = answers.filter((r) => r.status === 200);
